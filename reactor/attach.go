@@ -1,0 +1,86 @@
+package reactor
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Dial connects to address with a zero net.Dialer and attaches the
+// connection; see Attach. Once connected, ctx no longer matters.
+func (r *Reactor) Dial(ctx context.Context, network, address string, h Handler) (*Conn, error) {
+	if h == nil {
+		return nil, ErrNilHandler
+	}
+	var d net.Dialer
+	nc, err := d.DialContext(ctx, network, address)
+	if err != nil {
+		return nil, err
+	}
+	return r.Attach(nc, h)
+}
+
+// Attach moves a connected stream socket (for example from net.Dialer, which
+// gives connect timeouts, local binds and the standard error shapes) onto a
+// loop: its descriptor is duplicated, nc is closed, and the returned Conn
+// takes over. OnOpen runs on the loop shortly after Attach returns; writes
+// made before that are queued.
+func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
+	if h == nil {
+		_ = nc.Close()
+		return nil, ErrNilHandler
+	}
+	fd, err := takeFD(nc)
+	if err != nil {
+		return nil, err
+	}
+	var remote netip.AddrPort
+	if a, ok := nc.RemoteAddr().(*net.TCPAddr); ok {
+		remote = a.AddrPort()
+	}
+	var local netip.AddrPort
+	if a, ok := nc.LocalAddr().(*net.TCPAddr); ok {
+		local = a.AddrPort()
+	}
+	_ = nc.Close()
+	if err := unix.SetNonblock(fd, true); err != nil {
+		_ = unix.Close(fd)
+		return nil, wrapSyscall("setnonblock", err)
+	}
+	l := r.pick()
+	c := newConn(l, fd, h, remote)
+	c.local = local
+	if err := l.run(registerConnTask, c); err != nil {
+		_ = unix.Close(fd)
+		return nil, err
+	}
+	return c, nil
+}
+
+// takeFD duplicates nc's descriptor; on failure nc is closed.
+func takeFD(nc net.Conn) (int, error) {
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		_ = nc.Close()
+		return -1, ErrNotSocket
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		_ = nc.Close()
+		return -1, err
+	}
+	fd := -1
+	var derr error
+	if err := rc.Control(func(s uintptr) { fd, derr = dupFD(int(s)) }); err != nil {
+		_ = nc.Close()
+		return -1, err
+	}
+	if derr != nil {
+		_ = nc.Close()
+		return -1, derr
+	}
+	return fd, nil
+}

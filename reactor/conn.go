@@ -1,0 +1,240 @@
+package reactor
+
+import (
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/usocket-go/usocket/internal/bufpool"
+	"golang.org/x/sys/unix"
+)
+
+// Conn is a stream connection driven by a reactor loop. Its methods are safe
+// from any goroutine, including from the Handler's callbacks; see each
+// method for what is asynchronous.
+type Conn struct {
+	fd     int
+	loop   *loop
+	h      Handler
+	wn     WriteNotifier // h as WriteNotifier, or nil
+	remote netip.AddrPort
+
+	// Owned by the loop goroutine.
+	events     uint32  // interest registered with the poller
+	wbuf       *[]byte // bytes being flushed, from woff on
+	woff       int
+	state      connState
+	lastActive int64
+	lingerT    *Timer
+	idleT      *Timer
+
+	sched  atomic.Bool  // a service pass is pending: Write need not wake the loop
+	queued atomic.Int64 // outbound bytes not yet written to the socket
+
+	mu        sync.Mutex // guards the fields below; never held across a callback
+	out       *[]byte    // bytes written by the application, not yet taken by the loop
+	req       request
+	wantPause bool
+	wclosed   bool // no more writes accepted
+	closed    bool // Close or Abort called, or the fd is gone
+	local     netip.AddrPort
+	value     any
+}
+
+type connState uint16
+
+const (
+	stPaused     connState = 1 << iota // read interest off by request
+	stPeerEOF                          // the peer sent FIN
+	stWantShutWr                       // shut down the write side once drained
+	stWrShut                           // write side shut down
+	stClosing                          // graceful close in progress
+	stClosed                           // fd closed, OnClose called
+	stBlocked                          // outbound queue above the high-water mark
+)
+
+type request uint8
+
+const (
+	reqClose request = 1 << iota
+	reqAbort
+	reqCloseWrite
+)
+
+func newConn(l *loop, fd int, h Handler, remote netip.AddrPort) *Conn {
+	c := &Conn{fd: fd, loop: l, h: h, remote: remote}
+	c.wn, _ = h.(WriteNotifier)
+	return c
+}
+
+// Write queues b for sending and returns len(b). It copies b, so the caller
+// may reuse it at once. Writes are sent in the order they were made and each
+// is atomic with respect to other Writes. Safe from any goroutine; from a
+// callback the bytes go out when the callback returns, without waking the
+// loop. Use Buffered, or a WriteNotifier, to bound what is queued.
+func (c *Conn) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	if c.wclosed {
+		err := c.writeClosedErr()
+		c.mu.Unlock()
+		return 0, err
+	}
+	if len(b) == 0 {
+		c.mu.Unlock()
+		return 0, nil
+	}
+	if c.out == nil {
+		c.out = bufpool.Get(len(b))
+	}
+	*c.out = append(*c.out, b...)
+	c.queued.Add(int64(len(b)))
+	c.mu.Unlock()
+	if err := c.schedule(); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+func (c *Conn) writeClosedErr() error {
+	if c.closed {
+		return ErrClosed
+	}
+	return ErrWriteClosed
+}
+
+// schedule makes sure the loop will service c soon.
+func (c *Conn) schedule() error {
+	if c.sched.Load() || !c.sched.CompareAndSwap(false, true) {
+		return nil
+	}
+	if err := c.loop.run(connServiceTask, c); err != nil {
+		c.sched.Store(false)
+		return err
+	}
+	return nil
+}
+
+func connServiceTask(p any) error {
+	p.(*Conn).service()
+	return nil
+}
+
+// Buffered reports the outbound bytes queued and not yet handed to the
+// kernel. Safe from any goroutine.
+func (c *Conn) Buffered() int { return int(c.queued.Load()) }
+
+// Close closes the connection gracefully: writes are refused from now on,
+// queued output is flushed (bounded by the linger time), the write side is
+// shut down and the connection closed once the peer has shut down its side
+// too (or the linger time ends). It returns at once; OnClose reports the end.
+// A second Close returns ErrClosed.
+func (c *Conn) Close() error { return c.request(reqClose) }
+
+// Abort closes the connection at once, dropping queued output and sending
+// an RST to the peer.
+func (c *Conn) Abort() error { return c.request(reqAbort) }
+
+// CloseWrite shuts down the write side once queued output is flushed; the
+// peer reads EOF. Reading goes on.
+func (c *Conn) CloseWrite() error { return c.request(reqCloseWrite) }
+
+func (c *Conn) request(r request) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
+	}
+	c.wclosed = true
+	if r != reqCloseWrite {
+		c.closed = true
+	}
+	c.req |= r
+	c.mu.Unlock()
+	return c.schedule()
+}
+
+// PauseRead stops reading from the socket: the kernel buffers fill and TCP
+// flow control holds the peer back. Safe from any goroutine; takes effect
+// when the loop next services the connection (at the latest right after the
+// current callback).
+func (c *Conn) PauseRead() error { return c.setPause(true) }
+
+// ResumeRead undoes PauseRead.
+func (c *Conn) ResumeRead() error { return c.setPause(false) }
+
+func (c *Conn) setPause(p bool) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return ErrClosed
+	}
+	c.wantPause = p
+	c.mu.Unlock()
+	return c.schedule()
+}
+
+// RemoteAddrPort returns the peer's address.
+func (c *Conn) RemoteAddrPort() netip.AddrPort { return c.remote }
+
+// RemoteAddr returns the peer's address as a *net.TCPAddr.
+func (c *Conn) RemoteAddr() net.Addr { return net.TCPAddrFromAddrPort(c.remote) }
+
+// LocalAddrPort returns the local address (getsockname, cached).
+func (c *Conn) LocalAddrPort() netip.AddrPort {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.local.IsValid() && !c.closed {
+		if sa, err := unix.Getsockname(c.fd); err == nil {
+			c.local = sockaddrToAddrPort(sa)
+		}
+	}
+	return c.local
+}
+
+// LocalAddr returns the local address as a *net.TCPAddr.
+func (c *Conn) LocalAddr() net.Addr { return net.TCPAddrFromAddrPort(c.LocalAddrPort()) }
+
+// Context returns the value stored with SetContext.
+func (c *Conn) Context() any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.value
+}
+
+// SetContext stores a value with the connection, for the handler's use.
+func (c *Conn) SetContext(v any) {
+	c.mu.Lock()
+	c.value = v
+	c.mu.Unlock()
+}
+
+// Control calls f with the connection's file descriptor while it is
+// guaranteed open, for socket options. It returns ErrClosed after Close.
+// f must not block or keep fd.
+func (c *Conn) Control(f func(fd uintptr)) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	f(uintptr(c.fd))
+	return nil
+}
+
+// Execute runs f on the connection's loop, serialised with its callbacks.
+func (c *Conn) Execute(f func()) error { return c.loop.run(execTask, f) }
+
+func execTask(p any) error {
+	p.(func())()
+	return nil
+}
+
+// AfterFunc runs f on the connection's loop after d. Safe from any goroutine.
+func (c *Conn) AfterFunc(d time.Duration, f func()) (*Timer, error) {
+	return c.loop.afterFunc(int64(d), f)
+}
+
+// Reactor returns the reactor the connection runs on.
+func (c *Conn) Reactor() *Reactor { return c.loop.r }

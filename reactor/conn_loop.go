@@ -1,0 +1,296 @@
+package reactor
+
+import (
+	"github.com/panjf2000/gnet/v2/pkg/netpoll"
+	"github.com/usocket-go/usocket/internal/bufpool"
+	"golang.org/x/sys/unix"
+)
+
+// This file holds the loop side of Conn: everything here runs on the
+// connection's loop goroutine.
+
+func registerConnTask(p any) error {
+	p.(*Conn).open()
+	return nil
+}
+
+// open registers the connection with its loop and calls OnOpen.
+func (c *Conn) open() {
+	l := c.loop
+	if err := l.add(c.fd, c, netpoll.ReadEvents); err != nil {
+		l.forget(c.fd, 0)
+		c.state |= stClosed
+		c.markClosed()
+		_ = unix.Close(c.fd)
+		c.callClose(err)
+		return
+	}
+	c.events = netpoll.ReadEvents
+	l.conns.Add(1)
+	if d := l.r.opts.IdleTimeout; d > 0 {
+		c.lastActive = monotonic()
+		c.idleT = &Timer{when: c.lastActive + int64(d), f: c.checkIdle, index: -1, loop: l}
+		l.timers.add(c.idleT)
+	}
+	c.sched.Store(true)
+	c.callOpen()
+	c.service()
+}
+
+// onEvent handles poller readiness for the connection.
+func (c *Conn) onEvent(ev uint32) {
+	if ev&netpoll.WriteEvents != 0 && c.wbuf != nil {
+		c.flush()
+	}
+	if c.state&stClosed != 0 {
+		return
+	}
+	if ev&(netpoll.ReadEvents|netpoll.ErrEvents) != 0 && c.events&netpoll.ReadEvents != 0 {
+		c.read()
+		return
+	}
+	if ev&netpoll.ErrEvents != 0 {
+		c.closeNow(c.socketError())
+	}
+}
+
+// socketError fetches the pending error of the socket (SO_ERROR).
+func (c *Conn) socketError() error {
+	n, err := unix.GetsockoptInt(c.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return wrapSyscall("getsockopt", err)
+	}
+	if n == 0 {
+		return wrapSyscall("read", unix.ECONNRESET)
+	}
+	return wrapSyscall("read", unix.Errno(n))
+}
+
+// read performs one read and delivers what it got.
+func (c *Conn) read() {
+	n, err := unix.Read(c.fd, c.loop.buf)
+	switch {
+	case n > 0:
+		c.touch()
+		if c.state&stClosing != 0 {
+			return // draining the peer after our Close: the data is dropped
+		}
+		c.sched.Store(true)
+		c.callData(c.loop.buf[:n])
+		c.service()
+	case err == nil: // n == 0: the peer's FIN
+		c.state |= stPeerEOF
+		if c.state&(stWrShut|stClosing) != 0 && c.wbuf == nil {
+			c.closeNow(nil)
+			return
+		}
+		c.sched.Store(true)
+		c.callEOF()
+		c.service()
+	case err == unix.EAGAIN || err == unix.EINTR:
+	default:
+		c.closeNow(wrapSyscall("read", err))
+	}
+}
+
+// service takes what the application queued (bytes and requests) and acts
+// on it. Runs after every callback and for every scheduled task.
+func (c *Conn) service() {
+	if c.state&stClosed != 0 {
+		return
+	}
+	c.sched.Store(false)
+	c.mu.Lock()
+	c.takeOutput()
+	req, pause := c.req, c.wantPause
+	c.req = 0
+	c.mu.Unlock()
+
+	if req&reqAbort != 0 {
+		c.abort(nil)
+		return
+	}
+	if pause {
+		c.state |= stPaused
+	} else {
+		c.state &^= stPaused
+	}
+	if req&reqCloseWrite != 0 {
+		c.state |= stWantShutWr
+	}
+	if req&reqClose != 0 && c.state&stClosing == 0 {
+		c.beginClose()
+	}
+	c.flush()
+}
+
+// takeOutput moves c.out behind c.wbuf. Called with c.mu held.
+func (c *Conn) takeOutput() {
+	if c.out == nil || len(*c.out) == 0 {
+		return
+	}
+	if c.wbuf == nil {
+		c.wbuf, c.out, c.woff = c.out, nil, 0
+		return
+	}
+	if c.woff > 0 { // compact before growing
+		n := copy(*c.wbuf, (*c.wbuf)[c.woff:])
+		*c.wbuf = (*c.wbuf)[:n]
+		c.woff = 0
+	}
+	*c.wbuf = append(*c.wbuf, *c.out...)
+	bufpool.Put(c.out)
+	c.out = nil
+}
+
+// flush writes what it can, then settles water marks, pending shutdowns and
+// poller interest.
+func (c *Conn) flush() {
+	if c.wbuf != nil {
+		n, err := unix.Write(c.fd, (*c.wbuf)[c.woff:])
+		if n > 0 {
+			c.woff += n
+			c.queued.Add(int64(-n))
+			c.touch()
+		}
+		if err != nil && err != unix.EAGAIN && err != unix.EINTR {
+			c.closeNow(wrapSyscall("write", err))
+			return
+		}
+		if c.woff == len(*c.wbuf) {
+			bufpool.Put(c.wbuf)
+			c.wbuf, c.woff = nil, 0
+		}
+	}
+	if c.wn != nil {
+		c.checkWaterMarks()
+		if c.state&stClosed != 0 {
+			return
+		}
+	}
+	if c.wbuf == nil {
+		if c.state&stWantShutWr != 0 && c.state&stWrShut == 0 {
+			_ = unix.Shutdown(c.fd, unix.SHUT_WR)
+			c.state |= stWrShut
+		}
+		if c.state&stClosing != 0 && c.state&stWrShut == 0 {
+			_ = unix.Shutdown(c.fd, unix.SHUT_WR)
+			c.state |= stWrShut
+		}
+		if c.state&stWrShut != 0 && c.state&stPeerEOF != 0 {
+			c.closeNow(nil)
+			return
+		}
+	}
+	c.updateInterest()
+}
+
+func (c *Conn) checkWaterMarks() {
+	q := c.queued.Load()
+	o := &c.loop.r.opts
+	switch {
+	case c.state&stBlocked == 0 && q >= int64(o.WriteHighWater):
+		c.state |= stBlocked
+		c.callNotify(true)
+	case c.state&stBlocked != 0 && q <= int64(o.WriteLowWater):
+		c.state &^= stBlocked
+		c.callNotify(false)
+	}
+}
+
+// updateInterest registers exactly the events the connection waits for.
+func (c *Conn) updateInterest() {
+	var want uint32
+	if c.state&(stPaused|stPeerEOF) == 0 || (c.state&stClosing != 0 && c.state&stPeerEOF == 0) {
+		want |= netpoll.ReadEvents
+	}
+	if c.wbuf != nil {
+		want |= netpoll.WriteEvents
+	}
+	if want == c.events {
+		return
+	}
+	if err := c.loop.setEvents(c.fd, c.events, want); err != nil {
+		c.closeNow(err)
+		return
+	}
+	c.events = want
+}
+
+// beginClose starts a graceful close: keep flushing, then shut down the
+// write side and wait for the peer's FIN, all bounded by the linger time.
+func (c *Conn) beginClose() {
+	c.state |= stClosing
+	c.lingerT = &Timer{when: monotonic() + int64(c.loop.r.opts.Linger), f: c.lingerExpired, index: -1, loop: c.loop}
+	c.loop.timers.add(c.lingerT)
+}
+
+func (c *Conn) lingerExpired() {
+	if c.state&stClosed != 0 {
+		return
+	}
+	if c.wbuf != nil { // output still queued: give up on it
+		c.abort(ErrLingerTimeout)
+		return
+	}
+	c.closeNow(nil) // everything was sent; the peer just never closed
+}
+
+func (c *Conn) checkIdle() {
+	if c.state&stClosed != 0 {
+		return
+	}
+	d := int64(c.loop.r.opts.IdleTimeout)
+	if idle := monotonic() - c.lastActive; idle >= d {
+		c.closeNow(ErrIdleTimeout)
+		return
+	}
+	c.idleT.when = c.lastActive + d
+	c.loop.timers.add(c.idleT)
+}
+
+func (c *Conn) touch() {
+	if c.idleT != nil {
+		c.lastActive = monotonic()
+	}
+}
+
+// abort resets the connection (SO_LINGER 0) and closes it.
+func (c *Conn) abort(reason error) {
+	_ = unix.SetsockoptLinger(c.fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+	c.closeNow(reason)
+}
+
+// closeNow closes the fd and reports OnClose exactly once.
+func (c *Conn) closeNow(reason error) {
+	if c.state&stClosed != 0 {
+		return
+	}
+	c.state |= stClosed
+	l := c.loop
+	l.timers.remove(c.idleT)
+	l.timers.remove(c.lingerT)
+	c.markClosed()
+	bufpool.Put(c.wbuf)
+	c.wbuf, c.woff = nil, 0
+	c.queued.Store(0)
+	l.forget(c.fd, c.events)
+	c.events = 0
+	_ = unix.Close(c.fd)
+	l.conns.Add(-1)
+	c.callClose(reason)
+	l.r.connClosed()
+}
+
+// markClosed refuses further calls and drops queued output.
+func (c *Conn) markClosed() {
+	c.mu.Lock()
+	c.closed, c.wclosed = true, true
+	out := c.out
+	c.out = nil
+	c.mu.Unlock()
+	bufpool.Put(out)
+}
+
+// shutdown is called when the loop stops.
+func (c *Conn) shutdown(err error) { c.closeNow(err) }

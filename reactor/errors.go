@@ -1,0 +1,63 @@
+package reactor
+
+import (
+	"errors"
+	"fmt"
+	"net"
+)
+
+var (
+	// ErrClosed is returned by every call on a reactor, listener or connection
+	// that has been closed. It is net.ErrClosed, so errors.Is(err, net.ErrClosed)
+	// holds as it does for the standard library.
+	ErrClosed = net.ErrClosed
+
+	// ErrWriteClosed is returned by Write after CloseWrite or Close.
+	ErrWriteClosed = fmt.Errorf("reactor: write side closed: %w", net.ErrClosed)
+
+	// ErrLingerTimeout is the close reason when a graceful Close could not
+	// flush the outbound queue within the linger time; the connection was
+	// then reset.
+	ErrLingerTimeout = errors.New("reactor: linger time exceeded, connection reset")
+
+	// ErrIdleTimeout is the close reason for a connection that saw no
+	// traffic for longer than the idle timeout.
+	ErrIdleTimeout = errors.New("reactor: idle timeout")
+
+	// ErrNilHandler is returned when a nil Handler is passed.
+	ErrNilHandler = errors.New("reactor: nil handler")
+
+	// ErrNotSocket is returned by Attach for a net.Conn that exposes no file
+	// descriptor.
+	ErrNotSocket = errors.New("reactor: connection has no file descriptor")
+)
+
+// PanicError is handed to the error hook (and to OnClose) when a callback
+// panicked. The connection whose callback panicked is closed; the reactor goes
+// on.
+type PanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the stack of the panicking goroutine
+}
+
+// Error implements error.
+func (e *PanicError) Error() string { return fmt.Sprintf("reactor: callback panicked: %v", e.Value) }
+
+// Unwrap returns the panic value when it is an error.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// OptionError reports an invalid reactor option.
+type OptionError struct {
+	Name  string
+	Value any
+}
+
+// Error implements error.
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("reactor: invalid option %s: %v", e.Name, e.Value)
+}
+
+func optionError(name string, v any) error { return &OptionError{Name: name, Value: v} }

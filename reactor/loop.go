@@ -1,0 +1,196 @@
+package reactor
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync/atomic"
+
+	gerrors "github.com/panjf2000/gnet/v2/pkg/errors"
+	"github.com/panjf2000/gnet/v2/pkg/netpoll"
+	"github.com/panjf2000/gnet/v2/pkg/queue"
+)
+
+// pollable is anything registered on a loop's poller: connections,
+// listeners, watchers and the loop's timerfd.
+type pollable interface {
+	onEvent(ev uint32)
+	// shutdown releases the fd when the loop stops.
+	shutdown(err error)
+}
+
+// loop is one event loop: one goroutine running one gnet netpoll.Poller.
+// Everything reachable from it without a lock is owned by that goroutine.
+type loop struct {
+	r      *Reactor
+	idx    int
+	poller *netpoll.Poller
+	buf    []byte     // read buffer shared by the loop's connections
+	fds    []pollable // indexed by file descriptor
+	timers timerHeap
+	conns  atomic.Int64 // open connections, readable from anywhere
+}
+
+func newLoop(r *Reactor, idx int) (*loop, error) {
+	p, err := netpoll.OpenPoller()
+	if err != nil {
+		return nil, err
+	}
+	l := &loop{r: r, idx: idx, poller: p, buf: make([]byte, r.opts.ReadBufferSize)}
+	if err := l.timers.open(); err != nil {
+		_ = p.Close()
+		return nil, err
+	}
+	if err := l.add(l.timers.fd, timerPollable{l}, netpoll.ReadEvents); err != nil {
+		l.timers.close()
+		_ = p.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// timerPollable routes the timerfd's readiness to the timer heap.
+type timerPollable struct{ l *loop }
+
+func (t timerPollable) onEvent(uint32) { t.l.timers.fire(t.l.safeCall) }
+func (t timerPollable) shutdown(error) {}
+
+// safeCall runs f, reporting a panic to the error hook instead of dying.
+func (l *loop) safeCall(f func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			l.r.report(newPanicError(v))
+		}
+	}()
+	f()
+}
+
+// serve is the loop goroutine.
+func (l *loop) serve() {
+	defer l.r.wg.Done()
+	err := l.poller.Polling(l.dispatch)
+	if err != nil && !errors.Is(err, gerrors.ErrEngineShutdown) {
+		l.r.report(fmt.Errorf("reactor: loop %d stopped: %w", l.idx, err))
+	}
+	l.teardown()
+}
+
+func (l *loop) dispatch(fd int, ev netpoll.IOEvent, _ netpoll.IOFlags) error {
+	if fd < len(l.fds) {
+		if p := l.fds[fd]; p != nil {
+			p.onEvent(ev)
+		}
+	}
+	return nil
+}
+
+// teardown closes everything still registered; runs on the loop goroutine
+// after Polling returned.
+func (l *loop) teardown() {
+	for fd, p := range l.fds {
+		if p != nil && fd != l.timers.fd {
+			p.shutdown(ErrClosed)
+		}
+	}
+	l.fds = nil
+	l.timers.close()
+	_ = l.poller.Close()
+}
+
+// add registers fd with the poller for the given events and records its owner.
+func (l *loop) add(fd int, p pollable, events uint32) error {
+	if fd >= len(l.fds) {
+		n := len(l.fds)*2 + 64
+		if n <= fd {
+			n = fd + 64
+		}
+		grown := make([]pollable, n)
+		copy(grown, l.fds)
+		l.fds = grown
+	}
+	l.fds[fd] = p
+	if events == 0 {
+		return nil
+	}
+	return l.setEvents(fd, 0, events)
+}
+
+// forget unregisters fd (the caller closes it).
+func (l *loop) forget(fd int, events uint32) {
+	if events != 0 {
+		_ = l.poller.Delete(fd)
+	}
+	if fd < len(l.fds) {
+		l.fds[fd] = nil
+	}
+}
+
+// setEvents changes fd's interest from old to want. netpoll has no "modify
+// to write only", so that case is a delete and an add.
+func (l *loop) setEvents(fd int, old, want uint32) error {
+	pa := &netpoll.PollAttachment{FD: fd}
+	switch {
+	case old == want:
+		return nil
+	case want == 0:
+		return l.poller.Delete(fd)
+	case old == 0:
+		switch want {
+		case netpoll.ReadEvents:
+			return l.poller.AddRead(pa, false)
+		case netpoll.WriteEvents:
+			return l.poller.AddWrite(pa, false)
+		default:
+			return l.poller.AddReadWrite(pa, false)
+		}
+	case want == netpoll.ReadEvents:
+		return l.poller.ModRead(pa, false)
+	case want == netpoll.ReadWriteEvents:
+		return l.poller.ModReadWrite(pa, false)
+	default: // write only, from read or read-write
+		if err := l.poller.Delete(fd); err != nil {
+			return err
+		}
+		return l.poller.AddWrite(pa, false)
+	}
+}
+
+// run queues fn(param) on the loop. It is safe from any goroutine and fails
+// with ErrClosed once the reactor is stopping, so no task is ever queued on
+// a loop that will not run it.
+func (l *loop) run(fn queue.Func, param any) error {
+	l.r.mu.RLock()
+	defer l.r.mu.RUnlock()
+	if l.r.stopping {
+		return ErrClosed
+	}
+	return l.trigger(fn, param)
+}
+
+// trigger queues without the stopping check; only Reactor.Close uses it
+// directly, under the write lock.
+func (l *loop) trigger(fn queue.Func, param any) error {
+	if err := l.poller.Trigger(queue.HighPriority, fn, param); err != nil {
+		return fmt.Errorf("reactor: wake loop: %w", err)
+	}
+	return nil
+}
+
+func stopLoopTask(any) error { return gerrors.ErrEngineShutdown }
+
+// afterFunc arms a timer on this loop; safe from any goroutine.
+func (l *loop) afterFunc(d int64, f func()) (*Timer, error) {
+	t := &Timer{when: monotonic() + d, f: f, index: -1, loop: l}
+	if err := l.run(addTimerTask, t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func addTimerTask(p any) error {
+	t := p.(*Timer)
+	t.loop.timers.add(t)
+	return nil
+}
+
+func wrapSyscall(op string, err error) error { return os.NewSyscallError(op, err) }

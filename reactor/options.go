@@ -1,0 +1,91 @@
+package reactor
+
+import (
+	"log/slog"
+	"runtime"
+	"time"
+)
+
+// Options holds a reactor's settings. The zero value of each field means its
+// default; New validates and fills them.
+type Options struct {
+	// Loops is the number of event loops; 0 means runtime.NumCPU().
+	Loops int
+	// ReadBufferSize is the per-loop read buffer, the most one OnData call
+	// sees at once; 0 means 64 KiB.
+	ReadBufferSize int
+	// WriteHighWater is the outbound queue size at which a connection counts
+	// as blocked (OnWriteBlocked); 0 means 1 MiB.
+	WriteHighWater int
+	// WriteLowWater is the size the queue must drain to before
+	// OnWriteDrained; 0 means WriteHighWater/4.
+	WriteLowWater int
+	// Linger bounds a graceful Close: queued output not flushed by then is
+	// dropped and the connection reset. 0 means 30 s.
+	Linger time.Duration
+	// IdleTimeout closes connections without traffic for that long; 0 means
+	// never.
+	IdleTimeout time.Duration
+	// ErrorHook receives errors nobody else can be told of: panics in
+	// callbacks, accept failures. nil means log them with slog.Default.
+	ErrorHook func(error)
+}
+
+// Option changes Options; pass them to New.
+type Option func(*Options)
+
+// WithOptions replaces all options at once.
+func WithOptions(o Options) Option { return func(p *Options) { *p = o } }
+
+// WithLoops sets the number of event loops (0: one per CPU).
+func WithLoops(n int) Option { return func(o *Options) { o.Loops = n } }
+
+// WithReadBufferSize sets the per-loop read buffer size.
+func WithReadBufferSize(n int) Option { return func(o *Options) { o.ReadBufferSize = n } }
+
+// WithWriteWaterMarks sets the outbound high- and low-water marks.
+func WithWriteWaterMarks(high, low int) Option {
+	return func(o *Options) { o.WriteHighWater, o.WriteLowWater = high, low }
+}
+
+// WithLinger bounds how long a graceful Close may take to flush.
+func WithLinger(d time.Duration) Option { return func(o *Options) { o.Linger = d } }
+
+// WithIdleTimeout closes connections idle for longer than d.
+func WithIdleTimeout(d time.Duration) Option { return func(o *Options) { o.IdleTimeout = d } }
+
+// WithErrorHook sets where panics and accept errors are reported.
+func WithErrorHook(f func(error)) Option { return func(o *Options) { o.ErrorHook = f } }
+
+// normalize fills defaults and rejects nonsense.
+func (o *Options) normalize() error {
+	switch {
+	case o.Loops < 0 || o.Loops > 1024:
+		return optionError("Loops", o.Loops)
+	case o.ReadBufferSize < 0:
+		return optionError("ReadBufferSize", o.ReadBufferSize)
+	case o.WriteHighWater < 0 || o.WriteLowWater < 0:
+		return optionError("WriteHighWater/WriteLowWater", o.WriteHighWater)
+	case o.Linger < 0 || o.IdleTimeout < 0:
+		return optionError("Linger/IdleTimeout", o.Linger)
+	}
+	if o.Loops == 0 {
+		o.Loops = runtime.NumCPU()
+	}
+	if o.ReadBufferSize == 0 {
+		o.ReadBufferSize = 64 << 10
+	}
+	if o.WriteHighWater == 0 {
+		o.WriteHighWater = 1 << 20
+	}
+	if o.WriteLowWater == 0 || o.WriteLowWater > o.WriteHighWater {
+		o.WriteLowWater = o.WriteHighWater / 4
+	}
+	if o.Linger == 0 {
+		o.Linger = 30 * time.Second
+	}
+	if o.ErrorHook == nil {
+		o.ErrorHook = func(err error) { slog.Error("reactor", "err", err) }
+	}
+	return nil
+}

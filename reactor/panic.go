@@ -1,0 +1,5 @@
+package reactor
+
+import "runtime/debug"
+
+func newPanicError(v any) *PanicError { return &PanicError{Value: v, Stack: debug.Stack()} }

@@ -1,0 +1,151 @@
+package reactor
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// Reactor is a set of event loops that drive non-blocking sockets. Create
+// one with New, or use the shared Default. All methods are safe for
+// concurrent use.
+type Reactor struct {
+	opts  Options
+	loops []*loop
+	next  atomic.Uint32 // round-robin cursor for Attach and Dial
+	wg    sync.WaitGroup
+
+	mu       sync.RWMutex // guards stopping against concurrent task queueing
+	stopping bool
+	stopOnce sync.Once
+
+	draining  atomic.Bool   // Shutdown is waiting for connections to close
+	connGone  chan struct{} // pinged (non-blocking) when a connection closes while draining
+}
+
+// New starts a reactor with its loops running.
+func New(opts ...Option) (*Reactor, error) {
+	r := &Reactor{connGone: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(&r.opts)
+	}
+	if err := r.opts.normalize(); err != nil {
+		return nil, err
+	}
+	for i := 0; i < r.opts.Loops; i++ {
+		l, err := newLoop(r, i)
+		if err != nil {
+			r.closeUnstarted()
+			return nil, err
+		}
+		r.loops = append(r.loops, l)
+	}
+	r.wg.Add(len(r.loops))
+	for _, l := range r.loops {
+		go l.serve()
+	}
+	return r, nil
+}
+
+func (r *Reactor) closeUnstarted() {
+	for _, l := range r.loops {
+		l.timers.close()
+		_ = l.poller.Close()
+	}
+	r.loops = nil
+}
+
+// Loops reports the number of event loops.
+func (r *Reactor) Loops() int { return len(r.loops) }
+
+// NumConns reports the number of open connections.
+func (r *Reactor) NumConns() int {
+	n := int64(0)
+	for _, l := range r.loops {
+		n += l.conns.Load()
+	}
+	return int(n)
+}
+
+// pick chooses a loop for a new connection, round robin.
+func (r *Reactor) pick() *loop {
+	return r.loops[int(r.next.Add(1)-1)%len(r.loops)]
+}
+
+func (r *Reactor) report(err error) { r.opts.ErrorHook(err) }
+
+// Close stops the reactor at once: listeners and connections are closed
+// without flushing (their handlers see OnClose with ErrClosed), every loop
+// goroutine exits and every fd is released before Close returns. Calls
+// after Close return ErrClosed. Close must not be called from a callback.
+func (r *Reactor) Close() error {
+	first := false
+	r.stopOnce.Do(func() {
+		first = true
+		r.mu.Lock()
+		r.stopping = true
+		for _, l := range r.loops {
+			_ = l.trigger(stopLoopTask, nil)
+		}
+		r.mu.Unlock()
+	})
+	r.wg.Wait()
+	if !first {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Shutdown stops the reactor gracefully: it closes every listener, closes
+// every connection gracefully (queued output is flushed, bounded by the
+// linger time), waits until they are all closed or ctx ends, then calls
+// Close. It returns ctx.Err() if ctx ended first.
+func (r *Reactor) Shutdown(ctx context.Context) error {
+	r.draining.Store(true)
+	for _, l := range r.loops {
+		_ = l.run(closeAllTask, l)
+	}
+	var err error
+	for r.NumConns() > 0 && err == nil {
+		err = r.waitDrain(ctx)
+	}
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// closeAllTask closes the loop's listeners and asks its connections to
+// close gracefully.
+func closeAllTask(p any) error {
+	l := p.(*loop)
+	for _, x := range l.fds {
+		switch v := x.(type) {
+		case *Conn:
+			_ = v.Close()
+		case *listenSocket:
+			v.shutdown(ErrClosed)
+		}
+	}
+	return nil
+}
+
+// waitDrain blocks until a connection closes or ctx ends.
+func (r *Reactor) waitDrain(ctx context.Context) error {
+	select {
+	case <-r.connGone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// connClosed is called on a loop whenever a connection closes.
+func (r *Reactor) connClosed() {
+	if r.draining.Load() {
+		select {
+		case r.connGone <- struct{}{}:
+		default:
+		}
+	}
+}

@@ -1,0 +1,132 @@
+package reactor
+
+import (
+	"container/heap"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Timer is a one-shot timer that fires on an event loop. It costs one heap
+// entry on its loop and no goroutine.
+type Timer struct {
+	when  int64 // monotonic nanoseconds (loop clock)
+	f     func()
+	index int // position in the loop's heap; -1 when not queued
+	loop  *loop
+}
+
+// Stop cancels the timer. It is safe from any goroutine; the timer's
+// function will not start after Stop returns on the loop, and, called off the
+// loop, Stop returns before a removal that happens asynchronously.
+func (t *Timer) Stop() {
+	if t == nil {
+		return
+	}
+	_ = t.loop.run(stopTimerTask, t)
+}
+
+func stopTimerTask(p any) error {
+	t := p.(*Timer)
+	t.loop.timers.remove(t)
+	return nil
+}
+
+// timerHeap is a loop-owned min-heap of timers, armed on a timerfd.
+type timerHeap struct {
+	fd    int // timerfd
+	items timerItems
+	armed int64 // when the timerfd is set to fire; 0 = disarmed
+}
+
+type timerItems []*Timer
+
+func (h timerItems) Len() int           { return len(h) }
+func (h timerItems) Less(i, j int) bool { return h[i].when < h[j].when }
+func (h timerItems) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index, h[j].index = i, j
+}
+func (h *timerItems) Push(x any) {
+	t := x.(*Timer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerItems) Pop() any {
+	old := *h
+	t := old[len(old)-1]
+	old[len(old)-1] = nil
+	t.index = -1
+	*h = old[:len(old)-1]
+	return t
+}
+
+var clockBase = time.Now()
+
+// monotonic returns nanoseconds since clockBase on the monotonic clock.
+func monotonic() int64 { return int64(time.Since(clockBase)) }
+
+func (h *timerHeap) open() error {
+	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
+	if err != nil {
+		return wrapSyscall("timerfd_create", err)
+	}
+	h.fd = fd
+	return nil
+}
+
+func (h *timerHeap) add(t *Timer) {
+	if t.index >= 0 {
+		heap.Fix(&h.items, t.index)
+	} else {
+		heap.Push(&h.items, t)
+	}
+	h.rearm()
+}
+
+func (h *timerHeap) remove(t *Timer) {
+	if t == nil || t.index < 0 {
+		return
+	}
+	heap.Remove(&h.items, t.index)
+	h.rearm()
+}
+
+// rearm points the timerfd at the earliest timer.
+func (h *timerHeap) rearm() {
+	var when int64
+	if len(h.items) > 0 {
+		when = h.items[0].when
+	}
+	if when == h.armed {
+		return
+	}
+	h.armed = when
+	var spec unix.ItimerSpec
+	if when != 0 {
+		d := when - monotonic()
+		if d < 1000 {
+			d = 1000 // a zero value would disarm
+		}
+		spec.Value = unix.NsecToTimespec(d)
+	}
+	_ = unix.TimerfdSettime(h.fd, 0, &spec, nil)
+}
+
+// fire runs every due timer. Called on the loop when the timerfd is readable.
+func (h *timerHeap) fire(run func(func())) {
+	var buf [8]byte
+	_, _ = unix.Read(h.fd, buf[:])
+	h.armed = 0
+	now := monotonic()
+	for len(h.items) > 0 && h.items[0].when <= now {
+		t := heap.Pop(&h.items).(*Timer)
+		run(t.f)
+	}
+	h.rearm()
+}
+
+func (h *timerHeap) close() {
+	h.items = nil
+	_ = unix.Close(h.fd)
+}

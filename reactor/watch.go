@@ -1,0 +1,151 @@
+package reactor
+
+import (
+	"sync/atomic"
+
+	"github.com/panjf2000/gnet/v2/pkg/netpoll"
+	"golang.org/x/sys/unix"
+)
+
+// FDHandler receives readiness for a raw descriptor given to Watch. Its
+// methods run on the watcher's loop and must not block.
+type FDHandler interface {
+	// OnReadable is called while the descriptor is readable and read
+	// interest is on (level-triggered: read until EAGAIN or it fires again).
+	OnReadable(w *Watcher)
+	// OnWritable is called while the descriptor is writable and write
+	// interest is on.
+	OnWritable(w *Watcher)
+	// OnClose is called once, after the descriptor was closed by Close or
+	// because the reactor stopped (err is then ErrClosed).
+	OnClose(w *Watcher, err error)
+}
+
+// Watcher is a raw non-blocking descriptor (a UDP socket, a pipe...) driven
+// by a loop. Packages built on the reactor use it for sockets that are not
+// TCP streams.
+type Watcher struct {
+	loop   *loop
+	fd     int
+	h      FDHandler
+	events uint32        // loop-owned
+	want   atomic.Uint32 // requested interest
+	closed atomic.Bool
+	gone   bool // loop-owned: fd closed
+}
+
+// Watch hands fd, which must be non-blocking, to a loop; the Watcher owns
+// it from now on and closes it. Read interest starts on.
+func (r *Reactor) Watch(fd int, h FDHandler) (*Watcher, error) {
+	if h == nil {
+		return nil, ErrNilHandler
+	}
+	w := &Watcher{loop: r.pick(), fd: fd, h: h}
+	w.want.Store(netpoll.ReadEvents)
+	if err := w.loop.run(registerWatchTask, w); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func registerWatchTask(p any) error {
+	w := p.(*Watcher)
+	if err := w.loop.add(w.fd, w, 0); err != nil {
+		w.closeNow(err)
+		return nil
+	}
+	w.apply()
+	return nil
+}
+
+// FD returns the descriptor. Use it only on the watcher's loop (in an
+// FDHandler method or Execute), where it cannot be closed under you.
+func (w *Watcher) FD() int { return w.fd }
+
+// SetInterest chooses which readiness to report. Safe from any goroutine.
+func (w *Watcher) SetInterest(read, write bool) error {
+	var ev uint32
+	if read {
+		ev |= netpoll.ReadEvents
+	}
+	if write {
+		ev |= netpoll.WriteEvents
+	}
+	if w.want.Swap(ev) == ev {
+		return nil
+	}
+	return w.loop.run(applyWatchTask, w)
+}
+
+func applyWatchTask(p any) error {
+	p.(*Watcher).apply()
+	return nil
+}
+
+func (w *Watcher) apply() {
+	if w.gone {
+		return
+	}
+	want := w.want.Load()
+	if err := w.loop.setEvents(w.fd, w.events, want); err != nil {
+		w.closeNow(err)
+		return
+	}
+	w.events = want
+}
+
+// Execute runs f on the watcher's loop.
+func (w *Watcher) Execute(f func()) error { return w.loop.run(execTask, f) }
+
+// Close closes the descriptor on its loop; OnClose follows. A second Close
+// returns ErrClosed.
+func (w *Watcher) Close() error {
+	if w.closed.Swap(true) {
+		return ErrClosed
+	}
+	return w.loop.run(closeWatchTask, w)
+}
+
+func closeWatchTask(p any) error {
+	p.(*Watcher).closeNow(nil)
+	return nil
+}
+
+func (w *Watcher) onEvent(ev uint32) {
+	if ev&(netpoll.WriteEvents|netpoll.ErrEvents) != 0 && w.events&netpoll.WriteEvents != 0 {
+		w.call(w.h.OnWritable)
+	}
+	if !w.gone && ev&(netpoll.ReadEvents|netpoll.ErrEvents) != 0 && w.events&netpoll.ReadEvents != 0 {
+		w.call(w.h.OnReadable)
+	}
+}
+
+func (w *Watcher) call(f func(*Watcher)) {
+	defer func() {
+		if v := recover(); v != nil {
+			err := newPanicError(v)
+			w.loop.r.report(err)
+			w.closeNow(err)
+		}
+	}()
+	f(w)
+}
+
+func (w *Watcher) closeNow(err error) {
+	if w.gone {
+		return
+	}
+	w.gone = true
+	w.closed.Store(true)
+	w.loop.forget(w.fd, w.events)
+	w.events = 0
+	_ = unix.Close(w.fd)
+	defer func() {
+		if v := recover(); v != nil {
+			w.loop.r.report(newPanicError(v))
+		}
+	}()
+	w.h.OnClose(w, err)
+}
+
+func (w *Watcher) shutdown(err error) { w.closeNow(err) }

@@ -1,0 +1,78 @@
+package waitlist
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Signal is a readiness notifier held by a socket (usually as a field; see
+// [Source]). The zero value is ready to use. A Signal must not be copied
+// after first use.
+//
+// The socket's producers (event-loop goroutines) call [Signal.Notify];
+// Lists subscribe to it while the socket is one of their members.
+type Signal struct {
+	mu   sync.Mutex                // serialises subscribe and unsubscribe
+	subs atomic.Pointer[[]*member] // copy-on-write list of subscribers
+}
+
+// Notify tells every List holding the socket that it may have become
+// ready. It never blocks and does not allocate: for each subscribed List it
+// does one atomic flag test and, the first time since that List last looked,
+// a lock-free push and a non-blocking channel send. Its cost is O(number of
+// Lists holding the socket), normally one. Notify is safe for concurrent
+// use and is a no-op on a nil Signal or one with no subscribers.
+func (s *Signal) Notify() {
+	if s == nil {
+		return
+	}
+	p := s.subs.Load()
+	if p == nil {
+		return
+	}
+	for _, m := range *p {
+		m.notify()
+	}
+}
+
+// subscribe adds m to the subscribers.
+func (s *Signal) subscribe(m *member) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var next []*member
+	if p := s.subs.Load(); p != nil {
+		next = slices.Clip(append(slices.Clone(*p), m))
+	} else {
+		next = []*member{m}
+	}
+	s.subs.Store(&next)
+}
+
+// unsubscribe removes m from the subscribers, if present.
+func (s *Signal) unsubscribe(m *member) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.subs.Load()
+	if p == nil {
+		return
+	}
+	i := slices.Index(*p, m)
+	if i < 0 {
+		return
+	}
+	if len(*p) == 1 {
+		s.subs.Store(nil)
+		return
+	}
+	next := slices.Delete(slices.Clone(*p), i, i+1)
+	s.subs.Store(&next)
+}
+
+// subscribers returns the number of subscribers (for tests).
+func (s *Signal) subscribers() int {
+	if p := s.subs.Load(); p != nil {
+		return len(*p)
+	}
+	return 0
+}
