@@ -15,6 +15,9 @@ func (r *Reactor) Dial(ctx context.Context, network, address string, h Handler) 
 	if h == nil {
 		return nil, ErrNilHandler
 	}
+	if r.stopped() {
+		return nil, ErrClosed
+	}
 	var d net.Dialer
 	nc, err := d.DialContext(ctx, network, address)
 	if err != nil {
@@ -29,6 +32,9 @@ func (r *Reactor) Dial(ctx context.Context, network, address string, h Handler) 
 // takes over. OnOpen runs on the loop shortly after Attach returns; writes
 // made before that are queued.
 func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
+	if nc == nil {
+		return nil, ErrNotSocket
+	}
 	if h == nil {
 		_ = nc.Close()
 		return nil, ErrNilHandler

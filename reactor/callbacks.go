@@ -26,6 +26,11 @@ func (c *Conn) callEOF() {
 	c.h.OnEOF(c)
 }
 
+func (c *Conn) callFunc(f func()) {
+	defer c.recoverPanic()
+	f()
+}
+
 func (c *Conn) callNotify(blocked bool) {
 	defer c.recoverPanic()
 	if blocked {

@@ -224,15 +224,33 @@ func (c *Conn) Control(f func(fd uintptr)) error {
 }
 
 // Execute runs f on the connection's loop, serialised with its callbacks.
-func (c *Conn) Execute(f func()) error { return c.loop.run(execTask, f) }
+// A panic in f is handled as one in a callback: it is reported and the
+// connection is closed. A nil f gives ErrNilHandler.
+func (c *Conn) Execute(f func()) error {
+	if f == nil {
+		return ErrNilHandler
+	}
+	return c.loop.run(connExecTask, &connFunc{c: c, f: f})
+}
 
-func execTask(p any) error {
-	p.(func())()
+type connFunc struct {
+	c *Conn
+	f func()
+}
+
+func connExecTask(p any) error {
+	x := p.(*connFunc)
+	x.c.callFunc(x.f)
 	return nil
 }
 
-// AfterFunc runs f on the connection's loop after d. Safe from any goroutine.
+// AfterFunc runs f on the connection's loop after d. Safe from any
+// goroutine. A panic in f is reported to the error hook. A nil f gives
+// ErrNilHandler.
 func (c *Conn) AfterFunc(d time.Duration, f func()) (*Timer, error) {
+	if f == nil {
+		return nil, ErrNilHandler
+	}
 	return c.loop.afterFunc(int64(d), f)
 }
 

@@ -34,6 +34,9 @@ func (c *Conn) open() {
 	}
 	c.sched.Store(true)
 	c.callOpen()
+	if l.r.draining.Load() {
+		_ = c.Close() // Shutdown began after closeAllTask ran on this loop
+	}
 	c.service()
 }
 
@@ -80,7 +83,7 @@ func (c *Conn) read() {
 		c.service()
 	case err == nil: // n == 0: the peer's FIN
 		c.state |= stPeerEOF
-		if c.state&(stWrShut|stClosing) != 0 && c.wbuf == nil {
+		if c.state&stClosing != 0 && c.wbuf == nil {
 			c.closeNow(nil)
 			return
 		}

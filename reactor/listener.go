@@ -52,7 +52,9 @@ func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler
 	}
 	var o listenOptions
 	for _, f := range opts {
-		f(&o)
+		if f != nil {
+			f(&o)
+		}
 	}
 	if o.backlog < 0 {
 		return nil, optionError("backlog", o.backlog)

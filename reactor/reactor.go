@@ -19,15 +19,17 @@ type Reactor struct {
 	stopping bool
 	stopOnce sync.Once
 
-	draining  atomic.Bool   // Shutdown is waiting for connections to close
-	connGone  chan struct{} // pinged (non-blocking) when a connection closes while draining
+	draining atomic.Bool   // Shutdown is waiting for connections to close
+	connGone chan struct{} // pinged (non-blocking) when a connection closes while draining
 }
 
 // New starts a reactor with its loops running.
 func New(opts ...Option) (*Reactor, error) {
 	r := &Reactor{connGone: make(chan struct{}, 1)}
 	for _, o := range opts {
-		o(&r.opts)
+		if o != nil {
+			o(&r.opts)
+		}
 	}
 	if err := r.opts.normalize(); err != nil {
 		return nil, err
@@ -73,6 +75,13 @@ func (r *Reactor) pick() *loop {
 }
 
 func (r *Reactor) report(err error) { r.opts.ErrorHook(err) }
+
+// stopped reports whether Close or Shutdown has begun stopping the loops.
+func (r *Reactor) stopped() bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.stopping
+}
 
 // Close stops the reactor at once: listeners and connections are closed
 // without flushing (their handlers see OnClose with ErrClosed), every loop

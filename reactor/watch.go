@@ -40,6 +40,9 @@ func (r *Reactor) Watch(fd int, h FDHandler) (*Watcher, error) {
 	if h == nil {
 		return nil, ErrNilHandler
 	}
+	if fd < 0 {
+		return nil, wrapSyscall("watch", unix.EBADF)
+	}
 	w := &Watcher{loop: r.pick(), fd: fd, h: h}
 	w.want.Store(netpoll.ReadEvents)
 	if err := w.loop.run(registerWatchTask, w); err != nil {
@@ -94,8 +97,26 @@ func (w *Watcher) apply() {
 	w.events = want
 }
 
-// Execute runs f on the watcher's loop.
-func (w *Watcher) Execute(f func()) error { return w.loop.run(execTask, f) }
+// Execute runs f on the watcher's loop. A panic in f is handled as one in
+// an FDHandler method: it is reported and the watcher closed. A nil f gives
+// ErrNilHandler.
+func (w *Watcher) Execute(f func()) error {
+	if f == nil {
+		return ErrNilHandler
+	}
+	return w.loop.run(watchExecTask, &watchFunc{w: w, f: f})
+}
+
+type watchFunc struct {
+	w *Watcher
+	f func()
+}
+
+func watchExecTask(p any) error {
+	x := p.(*watchFunc)
+	x.w.call(func(*Watcher) { x.f() })
+	return nil
+}
 
 // Close closes the descriptor on its loop; OnClose follows. A second Close
 // returns ErrClosed.

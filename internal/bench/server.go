@@ -1,0 +1,81 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Server describes one echo server of the matrix. Adding a server is one
+// entry in KnownServers.
+type Server struct {
+	Name  string   // column name and -servers key
+	Build string   // Go package to build, relative to the module root
+	Args  []string // flags appended after the common -addr, -proto and -loops
+}
+
+// BaselineServer is the server every other column is compared with.
+const BaselineServer = "std"
+
+// Packages of the servers known to the matrix.
+const (
+	pkgEchoServer = "./examples/echo-server"
+	pkgGnetEcho   = "./internal/bench/cmd/gnet-echo"
+	pkgStdEcho    = "./internal/bench/cmd/std-echo"
+)
+
+// KnownServers lists every server the runner can select with -servers.
+var KnownServers = []Server{
+	{Name: "reactor", Build: pkgEchoServer, Args: []string{"-mode", "reactor"}},
+	{Name: "single", Build: pkgEchoServer, Args: []string{"-mode", "single"}},
+	{Name: "multi", Build: pkgEchoServer, Args: []string{"-mode", "multi"}},
+	{Name: "gnet", Build: pkgGnetEcho},
+	{Name: "std", Build: pkgStdEcho},
+}
+
+// ErrUnknownServer reports a -servers name that is not in KnownServers.
+var ErrUnknownServer = errors.New("bench: unknown server")
+
+// LookupServers resolves a comma-separated list of server names, in order.
+func LookupServers(list string) ([]Server, error) {
+	var out []Server
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		s, ok := findServer(name)
+		if !ok {
+			return nil, fmt.Errorf("%w: %q (known: %s)", ErrUnknownServer, name, serverNames())
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: empty server list", ErrUnknownServer)
+	}
+	return out, nil
+}
+
+func findServer(name string) (Server, bool) {
+	for _, s := range KnownServers {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Server{}, false
+}
+
+func serverNames() string {
+	names := make([]string, len(KnownServers))
+	for i, s := range KnownServers {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ",")
+}
+
+// commandArgs returns the full argument list for one server start.
+func (s Server) commandArgs(proto string, loops int) []string {
+	args := []string{"-addr", "127.0.0.1:0", "-proto", proto, "-loops", strconv.Itoa(loops)}
+	return append(args, s.Args...)
+}

@@ -1,0 +1,91 @@
+package reactor
+
+import (
+	"io"
+	"net"
+	"testing"
+	"time"
+)
+
+// BenchmarkEchoPingPong sends 64 bytes and waits for their echo, one
+// connection, one round trip per op: against the reactor's echo handler and
+// against a goroutine-per-connection echo server on net.TCPConn. The
+// client is the same standard net.Conn in both, so the difference in
+// allocs/op is the server's.
+func BenchmarkEchoPingPong(b *testing.B) {
+	b.Run("reactor", func(b *testing.B) {
+		r, err := New(WithLoops(1), WithErrorHook(func(err error) { b.Error(err) }))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close()
+		ln, err := r.Listen(testContext(b), "tcp4", "127.0.0.1:0", echo())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ln.Close()
+		pingPong(b, ln.Addr())
+	})
+	b.Run("netconn", func(b *testing.B) {
+		pingPong(b, stdEchoServer(b))
+	})
+}
+
+func pingPong(b *testing.B, addr net.Addr) {
+	c, err := net.DialTimeout("tcp", addr.String(), testTimeout)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.(*net.TCPConn).SetNoDelay(true)
+	_ = c.SetDeadline(time.Now().Add(time.Minute))
+	msg := make([]byte, 64)
+	buf := make([]byte, 64)
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Write(msg); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkWriteFromOtherGoroutine measures Conn.Write called off the
+// loop, which must queue a task to wake the loop.
+func BenchmarkWriteFromOtherGoroutine(b *testing.B) {
+	r, err := New(WithLoops(1), WithErrorHook(func(err error) { b.Error(err) }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	opened := make(chan *Conn, 1)
+	h := &funcs{open: func(c *Conn) { opened <- c }}
+	ln, err := r.Listen(testContext(b), "tcp4", "127.0.0.1:0", h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := net.DialTimeout("tcp", ln.Addr().String(), testTimeout)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(time.Minute))
+	sc := <-opened
+	msg := make([]byte, 64)
+	buf := make([]byte, 64)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := sc.Write(msg); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

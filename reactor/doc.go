@@ -1,0 +1,102 @@
+// Package reactor is the event-driven core of usocket: a set of event loops
+// that drive non-blocking sockets and call handlers, with the flow control,
+// half-close and graceful close that a plain callback engine lacks. The
+// blocking facade (packages usocket and udp) is built on it; servers that
+// want no goroutine per connection use it directly.
+//
+// # Loops
+//
+// A Reactor (New, or the lazily started shared Default) runs N event loops,
+// one goroutine each (runtime.NumCPU() by default, WithLoops to change).
+// Each loop owns one gnet netpoll.Poller (epoll on Linux, used
+// level-triggered): the loop goroutine sits in Poller.Polling, gets
+// readiness per descriptor, and runs the tasks other goroutines queue with
+// Poller.Trigger. A timerfd on every loop drives its timers (a heap, no
+// goroutine per timer). Connections from a Listener, Dial or Attach are
+// spread over the loops round robin; WithReusePort gives every loop its own
+// SO_REUSEPORT listening socket instead.
+//
+// # Callbacks
+//
+// A Handler sees one connection's life as
+//
+//	OnOpen ─▶ OnData* ─▶ OnEOF ─▶ OnData?... ─▶ OnClose
+//	   │         │                                  ▲
+//	   └─────────┴── Close, Abort, error, panic ────┘
+//
+// OnOpen comes first and OnClose exactly once, last, with the reason (nil
+// after Close or Abort; the errno-wrapping error of a failed read or write;
+// ErrIdleTimeout, ErrLingerTimeout, net.ErrClosed when the reactor stopped,
+// or a *PanicError). OnEOF reports the peer's FIN. A Handler that also
+// implements WriteNotifier hears when its outbound queue crosses the
+// high-water mark (OnWriteBlocked) and drains below the low-water mark
+// (OnWriteDrained).
+//
+// # Threading rules
+//
+// Every callback of a connection runs on its loop goroutine, one at a time,
+// and must not block: that loop serves many connections. The data passed to
+// OnData is the loop's read buffer, valid only until OnData returns; copy
+// what must outlive it. Timers (Conn.AfterFunc) and Execute also run on the
+// loop.
+//
+// The Conn methods Write, Close, Abort, CloseWrite, PauseRead, ResumeRead,
+// Execute, AfterFunc, Buffered and the address getters are safe from any
+// goroutine, callbacks included: they record the request and wake the loop,
+// or, from inside a callback, leave it to be acted on when the callback
+// returns. So are the Listener and Timer methods and Watcher's SetInterest,
+// Execute and Close (Watcher.FD is for use on the loop). Reactor.Close,
+// Reactor.Shutdown and Listener.Close wait for the loops, so they must not
+// be called from a callback.
+//
+// A panic in a Handler or FDHandler method, or in a function passed to
+// Execute, is recovered: it is reported to the error hook (WithErrorHook;
+// slog by default) as a *PanicError, the connection or watcher it belongs to
+// is closed (its OnClose gets the *PanicError), and the reactor goes on
+// serving everything else. A panic in a timer function is reported only.
+//
+// # Writing, backpressure, closing
+//
+// Write copies its bytes into the connection's queue and returns at once;
+// writes are sent in order and each is atomic. Buffered reports what is
+// queued; bound it yourself, or with a WriteNotifier.
+//
+// PauseRead turns the descriptor's read interest off: the kernel buffers
+// fill and TCP flow control holds the peer back, so a slow consumer costs no
+// memory beyond the socket buffers. ResumeRead turns it back on.
+//
+// Half-close works both ways. A peer's FIN is delivered as OnEOF and the
+// connection stays writable until the handler closes it. CloseWrite shuts
+// down our side once the queue has drained (the peer reads EOF) while
+// reading goes on; after both FINs the connection closes by itself.
+//
+// Close is graceful: further writes are refused, the queue is flushed, the
+// write side is shut down and the descriptor closed once the peer closes its
+// side, all bounded by the linger time (WithLinger; OnClose then gets
+// ErrLingerTimeout if output was left). Abort closes at once and sends an
+// RST (SO_LINGER 0), dropping the queue. WithIdleTimeout closes connections
+// that see no traffic for a while.
+//
+// # Accepting
+//
+// Listeners keep the kernel backlog as their queue and accept a bounded
+// batch per wakeup. When accept fails with EMFILE, ENFILE or the like, the
+// error is reported once as an *AcceptError and the listener backs off
+// (5 ms doubling to 1 s) and tries again, rather than stopping.
+//
+// # Stopping
+//
+// Reactor.Close stops at once: connections and watchers get OnClose with
+// net.ErrClosed, every loop goroutine exits and every descriptor is closed
+// before it returns. Reactor.Shutdown(ctx) first closes listeners and closes
+// every connection gracefully, waiting until they are gone or ctx ends.
+// Afterwards every call (Write, Close, Listen, Dial, Attach, Watch,
+// AfterFunc, ...) returns an error matching net.ErrClosed instead of
+// blocking.
+//
+// # Raw descriptors
+//
+// Watch hands any non-blocking descriptor (a UDP socket, a pipe) to a loop
+// and reports readable and writable readiness to an FDHandler; packages
+// built on the reactor use it for what is not a TCP stream.
+package reactor

@@ -1,0 +1,193 @@
+package reactor
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// testTimeout bounds every blocking step of a test.
+const testTimeout = 20 * time.Second
+
+// hookSink collects what a reactor reports to its error hook.
+type hookSink struct {
+	ch      chan error
+	allowed atomic.Bool // errors are expected; do not fail at cleanup
+}
+
+func (s *hookSink) hook(err error) {
+	select {
+	case s.ch <- err:
+	default:
+	}
+}
+
+// waitFor returns the first reported error that match accepts.
+func (s *hookSink) waitFor(t *testing.T, what string, match func(error) bool) error {
+	t.Helper()
+	s.allowed.Store(true)
+	deadline := time.After(testTimeout)
+	for {
+		select {
+		case err := <-s.ch:
+			if match(err) {
+				return err
+			}
+			t.Logf("error hook (ignored): %v", err)
+		case <-deadline:
+			t.Fatalf("error hook never received %s", what)
+			return nil
+		}
+	}
+}
+
+// newTestReactor starts a reactor with two loops whose error hook feeds the
+// returned sink; the test fails if the hook got errors it did not expect.
+func newTestReactor(t *testing.T, opts ...Option) (*Reactor, *hookSink) {
+	t.Helper()
+	sink := &hookSink{ch: make(chan error, 256)}
+	opts = append([]Option{WithLoops(2), WithErrorHook(sink.hook)}, opts...)
+	r, err := New(opts...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = r.Close()
+		if sink.allowed.Load() {
+			return
+		}
+		for len(sink.ch) > 0 {
+			t.Errorf("unexpected error reported to the hook: %v", <-sink.ch)
+		}
+	})
+	return r, sink
+}
+
+func testContext(tb testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	tb.Cleanup(cancel)
+	return ctx
+}
+
+// listen starts a listener on a loopback ephemeral port.
+func listen(t *testing.T, r *Reactor, h Handler, opts ...ListenOption) *Listener {
+	t.Helper()
+	ln, err := r.Listen(testContext(t), "tcp4", "127.0.0.1:0", h, opts...)
+	if err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	return ln
+}
+
+// dial connects a standard client with a deadline on all its I/O.
+func dial(t *testing.T, addr net.Addr) *net.TCPConn {
+	t.Helper()
+	c, err := net.DialTimeout(addr.Network(), addr.String(), testTimeout)
+	if err != nil {
+		t.Fatalf("dial %v: %v", addr, err)
+	}
+	_ = c.SetDeadline(time.Now().Add(testTimeout))
+	t.Cleanup(func() { _ = c.Close() })
+	return c.(*net.TCPConn)
+}
+
+// recv takes one value from ch or fails the test.
+func recv[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(testTimeout):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
+// within runs f and fails the test if it does not return in time: calls
+// on a stopped reactor must never hang.
+func within(t *testing.T, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s hung", what)
+	}
+}
+
+// funcs is a Handler built from optional functions. Without eof it closes
+// on the peer's EOF, like BaseHandler.
+type funcs struct {
+	open  func(c *Conn)
+	data  func(c *Conn, b []byte)
+	eof   func(c *Conn)
+	close func(c *Conn, err error)
+}
+
+func (f *funcs) OnOpen(c *Conn) {
+	if f.open != nil {
+		f.open(c)
+	}
+}
+
+func (f *funcs) OnData(c *Conn, b []byte) {
+	if f.data != nil {
+		f.data(c, b)
+	}
+}
+
+func (f *funcs) OnEOF(c *Conn) {
+	if f.eof != nil {
+		f.eof(c)
+		return
+	}
+	_ = c.Close()
+}
+
+func (f *funcs) OnClose(c *Conn, err error) {
+	if f.close != nil {
+		f.close(c, err)
+	}
+}
+
+// echoData writes back what it gets: the whole of a tiny echo server.
+func echoData(c *Conn, b []byte) { _, _ = c.Write(b) }
+
+func echo() *funcs { return &funcs{data: echoData} }
+
+// echoRoundTrip writes msg on c and expects it back.
+func echoRoundTrip(t *testing.T, c net.Conn, msg string) {
+	t.Helper()
+	if _, err := c.Write([]byte(msg)); err != nil {
+		t.Fatalf("write %q: %v", msg, err)
+	}
+	got := make([]byte, len(msg))
+	if _, err := readFull(c, got); err != nil {
+		t.Fatalf("read echo of %q: %v", msg, err)
+	}
+	if string(got) != msg {
+		t.Fatalf("echo = %q, want %q", got, msg)
+	}
+}
+
+func readFull(c net.Conn, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := c.Read(b[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func isClosedErr(err error) bool { return errors.Is(err, net.ErrClosed) }
