@@ -1,7 +1,6 @@
 package reactor
 
 import (
-	"github.com/panjf2000/gnet/v2/pkg/netpoll"
 	"github.com/usocket-go/usocket/internal/bufpool"
 	"golang.org/x/sys/unix"
 )
@@ -17,7 +16,7 @@ func registerConnTask(p any) error {
 // open registers the connection with its loop and calls OnOpen.
 func (c *Conn) open() {
 	l := c.loop
-	if err := l.add(c.fd, c, netpoll.ReadEvents); err != nil {
+	if err := l.add(c.fd, c, readEvents); err != nil {
 		l.forget(c.fd, 0)
 		c.state |= stClosed
 		c.markClosed()
@@ -25,7 +24,7 @@ func (c *Conn) open() {
 		c.callClose(err)
 		return
 	}
-	c.events = netpoll.ReadEvents
+	c.events = readEvents
 	l.conns.Add(1)
 	if d := l.r.opts.IdleTimeout; d > 0 {
 		c.lastActive = monotonic()
@@ -42,17 +41,17 @@ func (c *Conn) open() {
 
 // onEvent handles poller readiness for the connection.
 func (c *Conn) onEvent(ev uint32) {
-	if ev&netpoll.WriteEvents != 0 && c.wbuf != nil {
+	if ev&writeEvents != 0 && c.wbuf != nil {
 		c.flush()
 	}
 	if c.state&stClosed != 0 {
 		return
 	}
-	if ev&(netpoll.ReadEvents|netpoll.ErrEvents) != 0 && c.events&netpoll.ReadEvents != 0 {
+	if ev&(readEvents|errEvents) != 0 && c.events&readEvents != 0 {
 		c.read()
 		return
 	}
-	if ev&netpoll.ErrEvents != 0 {
+	if ev&errEvents != 0 {
 		c.closeNow(c.socketError())
 	}
 }
@@ -205,10 +204,10 @@ func (c *Conn) checkWaterMarks() {
 func (c *Conn) updateInterest() {
 	var want uint32
 	if c.state&(stPaused|stPeerEOF) == 0 || (c.state&stClosing != 0 && c.state&stPeerEOF == 0) {
-		want |= netpoll.ReadEvents
+		want |= readEvents
 	}
 	if c.wbuf != nil {
-		want |= netpoll.WriteEvents
+		want |= writeEvents
 	}
 	if want == c.events {
 		return

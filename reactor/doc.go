@@ -8,10 +8,16 @@
 //
 // A Reactor (New, or the lazily started shared Default) runs N event loops,
 // one goroutine each (runtime.NumCPU() by default, WithLoops to change).
-// Each loop owns one gnet netpoll.Poller (epoll on Linux, used
-// level-triggered): the loop goroutine sits in Poller.Polling, gets
-// readiness per descriptor, and runs the tasks other goroutines queue with
-// Poller.Trigger. A timerfd on every loop drives its timers (a heap, no
+// Each loop owns one epoll instance, used level-triggered, and one of
+// gnet's lock-free task queues (pkg/queue) woken by an eventfd: other
+// goroutines hand work to a loop by queueing a task. When a loop has nothing
+// to do it parks in the Go runtime's poller (the epoll descriptor is itself
+// pollable) rather than blocking an OS thread in epoll_wait, which is what
+// gnet's netpoll.Poller.Polling does: a goroutine the loop has just woken,
+// such as a blocked Read in the facade, then runs at once instead of waiting
+// for the scheduler to retake the processor from the blocked syscall (about
+// 27 µs per hand-off, measured on the udp facade). A timerfd on every loop
+// drives its timers (a heap, no
 // goroutine per timer). Connections from a Listener, Dial or Attach are
 // spread over the loops round robin; WithReusePort gives every loop its own
 // SO_REUSEPORT listening socket instead.

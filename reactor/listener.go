@@ -7,7 +7,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/panjf2000/gnet/v2/pkg/netpoll"
 	"golang.org/x/sys/unix"
 )
 
@@ -240,7 +239,7 @@ func (s *listenSocket) updateInterest() {
 	}
 	var want uint32
 	if !s.paused && !s.waiting {
-		want = netpoll.ReadEvents
+		want = readEvents
 	}
 	if err := s.loop.setEvents(s.fd, s.events, want); err != nil {
 		s.loop.r.report(err)

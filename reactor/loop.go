@@ -1,13 +1,10 @@
 package reactor
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sync/atomic"
 
-	gerrors "github.com/panjf2000/gnet/v2/pkg/errors"
-	"github.com/panjf2000/gnet/v2/pkg/netpoll"
 	"github.com/panjf2000/gnet/v2/pkg/queue"
 )
 
@@ -19,12 +16,12 @@ type pollable interface {
 	shutdown(err error)
 }
 
-// loop is one event loop: one goroutine running one gnet netpoll.Poller.
+// loop is one event loop: one goroutine running one poller.
 // Everything reachable from it without a lock is owned by that goroutine.
 type loop struct {
 	r      *Reactor
 	idx    int
-	poller *netpoll.Poller
+	poller *poller
 	buf    []byte     // read buffer shared by the loop's connections
 	fds    []pollable // indexed by file descriptor
 	timers timerHeap
@@ -32,18 +29,18 @@ type loop struct {
 }
 
 func newLoop(r *Reactor, idx int) (*loop, error) {
-	p, err := netpoll.OpenPoller()
+	p, err := openPoller()
 	if err != nil {
 		return nil, err
 	}
 	l := &loop{r: r, idx: idx, poller: p, buf: make([]byte, r.opts.ReadBufferSize)}
 	if err := l.timers.open(); err != nil {
-		_ = p.Close()
+		p.close()
 		return nil, err
 	}
-	if err := l.add(l.timers.fd, timerPollable{l}, netpoll.ReadEvents); err != nil {
+	if err := l.add(l.timers.fd, timerPollable{l}, readEvents); err != nil {
 		l.timers.close()
-		_ = p.Close()
+		p.close()
 		return nil, err
 	}
 	return l, nil
@@ -68,20 +65,19 @@ func (l *loop) safeCall(f func()) {
 // serve is the loop goroutine.
 func (l *loop) serve() {
 	defer l.r.wg.Done()
-	err := l.poller.Polling(l.dispatch)
-	if err != nil && !errors.Is(err, gerrors.ErrEngineShutdown) {
+	err := l.poller.poll(l.dispatch)
+	if err != nil && err != errStop {
 		l.r.report(fmt.Errorf("reactor: loop %d stopped: %w", l.idx, err))
 	}
 	l.teardown()
 }
 
-func (l *loop) dispatch(fd int, ev netpoll.IOEvent, _ netpoll.IOFlags) error {
+func (l *loop) dispatch(fd int, ev uint32) {
 	if fd < len(l.fds) {
 		if p := l.fds[fd]; p != nil {
 			p.onEvent(ev)
 		}
 	}
-	return nil
 }
 
 // teardown closes everything still registered; runs on the loop goroutine
@@ -94,7 +90,7 @@ func (l *loop) teardown() {
 	}
 	l.fds = nil
 	l.timers.close()
-	_ = l.poller.Close()
+	l.poller.close()
 }
 
 // add registers fd with the poller for the given events and records its owner.
@@ -118,42 +114,15 @@ func (l *loop) add(fd int, p pollable, events uint32) error {
 // forget unregisters fd (the caller closes it).
 func (l *loop) forget(fd int, events uint32) {
 	if events != 0 {
-		_ = l.poller.Delete(fd)
+		_ = l.poller.setEvents(fd, events, 0)
 	}
 	if fd < len(l.fds) {
 		l.fds[fd] = nil
 	}
 }
 
-// setEvents changes fd's interest from old to want. netpoll has no "modify
-// to write only", so that case is a delete and an add.
-func (l *loop) setEvents(fd int, old, want uint32) error {
-	pa := &netpoll.PollAttachment{FD: fd}
-	switch {
-	case old == want:
-		return nil
-	case want == 0:
-		return l.poller.Delete(fd)
-	case old == 0:
-		switch want {
-		case netpoll.ReadEvents:
-			return l.poller.AddRead(pa, false)
-		case netpoll.WriteEvents:
-			return l.poller.AddWrite(pa, false)
-		default:
-			return l.poller.AddReadWrite(pa, false)
-		}
-	case want == netpoll.ReadEvents:
-		return l.poller.ModRead(pa, false)
-	case want == netpoll.ReadWriteEvents:
-		return l.poller.ModReadWrite(pa, false)
-	default: // write only, from read or read-write
-		if err := l.poller.Delete(fd); err != nil {
-			return err
-		}
-		return l.poller.AddWrite(pa, false)
-	}
-}
+// setEvents changes fd's interest from old to want.
+func (l *loop) setEvents(fd int, old, want uint32) error { return l.poller.setEvents(fd, old, want) }
 
 // run queues fn(param) on the loop. It is safe from any goroutine and fails
 // with ErrClosed once the reactor is stopping, so no task is ever queued on
@@ -170,13 +139,13 @@ func (l *loop) run(fn queue.Func, param any) error {
 // trigger queues without the stopping check; only Reactor.Close uses it
 // directly, under the write lock.
 func (l *loop) trigger(fn queue.Func, param any) error {
-	if err := l.poller.Trigger(queue.HighPriority, fn, param); err != nil {
+	if err := l.poller.trigger(fn, param); err != nil {
 		return fmt.Errorf("reactor: wake loop: %w", err)
 	}
 	return nil
 }
 
-func stopLoopTask(any) error { return gerrors.ErrEngineShutdown }
+func stopLoopTask(any) error { return errStop }
 
 // afterFunc arms a timer on this loop; safe from any goroutine.
 func (l *loop) afterFunc(d int64, f func()) (*Timer, error) {

@@ -52,7 +52,7 @@ func New(opts ...Option) (*Reactor, error) {
 func (r *Reactor) closeUnstarted() {
 	for _, l := range r.loops {
 		l.timers.close()
-		_ = l.poller.Close()
+		l.poller.close()
 	}
 	r.loops = nil
 }

@@ -3,7 +3,6 @@ package reactor
 import (
 	"sync/atomic"
 
-	"github.com/panjf2000/gnet/v2/pkg/netpoll"
 	"golang.org/x/sys/unix"
 )
 
@@ -44,7 +43,7 @@ func (r *Reactor) Watch(fd int, h FDHandler) (*Watcher, error) {
 		return nil, wrapSyscall("watch", unix.EBADF)
 	}
 	w := &Watcher{loop: r.pick(), fd: fd, h: h}
-	w.want.Store(netpoll.ReadEvents)
+	w.want.Store(readEvents)
 	if err := w.loop.run(registerWatchTask, w); err != nil {
 		return nil, err
 	}
@@ -69,10 +68,10 @@ func (w *Watcher) FD() int { return w.fd }
 func (w *Watcher) SetInterest(read, write bool) error {
 	var ev uint32
 	if read {
-		ev |= netpoll.ReadEvents
+		ev |= readEvents
 	}
 	if write {
-		ev |= netpoll.WriteEvents
+		ev |= writeEvents
 	}
 	if w.want.Swap(ev) == ev {
 		return nil
@@ -133,10 +132,10 @@ func closeWatchTask(p any) error {
 }
 
 func (w *Watcher) onEvent(ev uint32) {
-	if ev&(netpoll.WriteEvents|netpoll.ErrEvents) != 0 && w.events&netpoll.WriteEvents != 0 {
+	if ev&(writeEvents|errEvents) != 0 && w.events&writeEvents != 0 {
 		w.call(w.h.OnWritable)
 	}
-	if !w.gone && ev&(netpoll.ReadEvents|netpoll.ErrEvents) != 0 && w.events&netpoll.ReadEvents != 0 {
+	if !w.gone && ev&(readEvents|errEvents) != 0 && w.events&readEvents != 0 {
 		w.call(w.h.OnReadable)
 	}
 }

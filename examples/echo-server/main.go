@@ -1,10 +1,26 @@
-// Command echo-server serves an echo service, to try the project or to
-// benchmark it:
+// Command echo-server serves an echo service over TCP or UDP, to try the
+// project or to benchmark it:
 //
-//	go run ./examples/echo-server                 # reactor mode, TCP, 127.0.0.1:7007
+//	go run ./examples/echo-server                          # reactor mode, TCP, 127.0.0.1:7007
 //	go run ./examples/echo-server -mode multi -addr 127.0.0.1:0
+//	go run ./examples/echo-server -mode single -proto udp
 //
-// It prints the address it listens on and stops cleanly on SIGINT/SIGTERM.
+// Modes:
+//
+//	reactor  callbacks on the event loops, no goroutine per client
+//	         (TCP: handler.Serve with handler.Echo; UDP: -loops SO_REUSEPORT
+//	         sockets, each read and answered on its loop)
+//	single   usocket's default socket-server: one client at a time
+//	         (TCP: handler.StreamServer, Sequential, handler.EchoStream);
+//	         for UDP, one datagram at a time in arrival order
+//	multi    usocket's :multi-threading t: a goroutine per client
+//	         (TCP: PerConnection); for UDP, a goroutine per datagram
+//	         (handler.DatagramServer, PerConnection)
+//
+// It prints "echo-server (MODE, PROTO) listening on HOST:PORT" once it
+// serves, and stops cleanly on SIGINT or SIGTERM. Exit status: 0 after a
+// clean stop, 1 on a runtime error, 2 on bad flags, 3 for a mode/protocol
+// pair that is not supported.
 package main
 
 import (
@@ -19,11 +35,19 @@ import (
 	"time"
 )
 
-// exitUnsupported is the status for a mode/protocol pair not built yet.
-const exitUnsupported = 3
+// Exit statuses.
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitUnsupported = 3
+)
 
-// errUnsupported marks a mode/protocol pair that has no server yet.
-var errUnsupported = errors.New("not supported yet")
+// errUnsupported marks a mode/protocol pair that has no server.
+var errUnsupported = errors.New("not supported")
+
+// shutdownGrace is how long running clients get to finish on a stop.
+const shutdownGrace = 2 * time.Second
 
 type config struct {
 	addr  string
@@ -39,34 +63,66 @@ type server interface {
 }
 
 func main() {
-	var cfg config
-	flag.StringVar(&cfg.addr, "addr", "127.0.0.1:7007", "`host:port` to listen on (port 0 picks a free port)")
-	flag.StringVar(&cfg.proto, "proto", "tcp", "protocol: tcp or udp")
-	flag.StringVar(&cfg.mode, "mode", "reactor", "server mode: reactor (event-loop callbacks), single (one client at a time), multi (goroutine per client)")
-	flag.IntVar(&cfg.loops, "loops", 0, "event loops for the reactor (0: one per CPU)")
-	flag.Parse()
-	os.Exit(run(cfg, os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(cfg config, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	srv, err := start(ctx, cfg)
-	if errors.Is(err, errUnsupported) {
-		fmt.Fprintf(stderr, "echo-server: -mode %s -proto %s: %v\n", cfg.mode, cfg.proto, err)
-		return exitUnsupported
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("echo-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:7007", "`host:port` to listen on (port 0 picks a free port)")
+	fs.StringVar(&cfg.proto, "proto", "tcp", "protocol: tcp or udp")
+	fs.StringVar(&cfg.mode, "mode", "reactor", "server mode: reactor (event-loop callbacks), single (one client at a time), multi (goroutine per client)")
+	fs.IntVar(&cfg.loops, "loops", 0, "event loops, and UDP sockets in reactor mode (0: one per CPU)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if cfg.loops < 0 {
+		return cfg, fmt.Errorf("-loops %d is negative", cfg.loops)
+	}
+	return cfg, nil
+}
+
+// run is the whole program; it returns the exit status and stops when ctx
+// ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "echo-server: %v\n", err)
-		return 1
+		return exitUsage
+	}
+	srv, err := start(ctx, cfg)
+	switch {
+	case errors.Is(err, errUnsupported):
+		fmt.Fprintf(stderr, "echo-server: -mode %s -proto %s: %v\n", cfg.mode, cfg.proto, err)
+		return exitUnsupported
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "echo-server: %v\n", err)
+		return exitUsage
+	case err != nil:
+		fmt.Fprintf(stderr, "echo-server: %v\n", err)
+		return exitError
 	}
 	fmt.Fprintf(stdout, "echo-server (%s, %s) listening on %s\n", cfg.mode, cfg.proto, srv.Addr())
 	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	err = srv.Shutdown(sctx)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintf(stderr, "echo-server: clients still connected after %v were disconnected\n", shutdownGrace)
+	case err != nil:
 		fmt.Fprintf(stderr, "echo-server: shutdown: %v\n", err)
-		return 1
+		return exitError
 	}
-	return 0
+	return exitOK
 }

@@ -1,0 +1,105 @@
+// Command echo-client drives an echo server (examples/echo-server, or any
+// other) over TCP or UDP through the blocking facade (packages usocket and
+// udp), checks every echo byte for byte, and reports throughput and
+// latency percentiles:
+//
+//	go run ./examples/echo-client -addr 127.0.0.1:7007 -c 10 -n 1000 -size 64
+//	go run ./examples/echo-client -proto udp -n 100
+//
+// Each of -c connections sends -n messages of -size bytes, one at a time,
+// waiting for each echo. Over UDP a lost datagram is sent again after
+// -retry. Exit status: 0 if every echo matched, 1 otherwise, 2 on bad flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	addr    string
+	proto   string
+	n       int
+	size    int
+	conns   int
+	timeout time.Duration // per message
+	retry   time.Duration // UDP resend interval
+	host    string
+	port    int
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("echo-client", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:7007", "echo server `host:port`")
+	fs.StringVar(&cfg.proto, "proto", "tcp", "protocol: tcp or udp")
+	fs.IntVar(&cfg.n, "n", 1000, "messages per connection")
+	fs.IntVar(&cfg.size, "size", 64, "message size in `bytes`")
+	fs.IntVar(&cfg.conns, "c", 1, "concurrent connections")
+	fs.DurationVar(&cfg.timeout, "timeout", 5*time.Second, "give up on a message after this long")
+	fs.DurationVar(&cfg.retry, "retry", 200*time.Millisecond, "UDP: resend a message not echoed within this long")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	maxSize := 1 << 24
+	if cfg.proto == "udp" {
+		maxSize = 65507
+	}
+	switch {
+	case fs.NArg() > 0:
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	case cfg.proto != "tcp" && cfg.proto != "udp":
+		return cfg, fmt.Errorf("-proto %q: want tcp or udp", cfg.proto)
+	case cfg.n < 1 || cfg.conns < 1:
+		return cfg, errors.New("-n and -c must be at least 1")
+	case cfg.size < 1 || cfg.size > maxSize:
+		return cfg, fmt.Errorf("-size %d: want 1 to %d", cfg.size, maxSize)
+	case cfg.timeout <= 0 || cfg.retry <= 0:
+		return cfg, errors.New("-timeout and -retry must be positive")
+	}
+	host, ps, err := net.SplitHostPort(cfg.addr)
+	if err != nil {
+		return cfg, fmt.Errorf("-addr: %w", err)
+	}
+	if cfg.port, err = strconv.Atoi(ps); err != nil {
+		return cfg, fmt.Errorf("-addr: port %q: %w", ps, err)
+	}
+	cfg.host = host
+	return cfg, nil
+}
+
+// run is the whole program; it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "echo-client: %v\n", err)
+		return 2
+	}
+	res := drive(ctx, cfg)
+	res.print(stdout, cfg)
+	if res.err != nil {
+		fmt.Fprintf(stderr, "echo-client: %v\n", res.err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,98 @@
+// Command ucat is a small netcat on the blocking facade (packages usocket
+// and udp): it connects to, or listens for, one peer and copies stdin to
+// the socket and the socket to stdout.
+//
+//	echo hi | ucat 127.0.0.1 7007        # TCP: sends, half-closes, prints the whole reply
+//	ucat -l 127.0.0.1 9000               # TCP: waits for one client
+//	echo hi | ucat -u 127.0.0.1 7007     # UDP: each stdin read is one datagram
+//	ucat -u -l 127.0.0.1 9000            # UDP: talks to whoever sends first
+//
+// Over TCP, the end of stdin shuts down the write side (a half-close), so
+// the peer reads EOF and ucat goes on printing until the peer closes. UDP
+// has no end of stream: after stdin ends, ucat waits for replies until none
+// came for -w. In listen mode, "ucat listening on HOST:PORT" goes to
+// stderr. Exit status: 0 on success, 1 on a network error, 2 on bad usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	listen bool
+	udp    bool
+	wait   time.Duration // UDP: how long to wait for replies after stdin ends
+	host   string
+	port   int
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks a command-line mistake.
+var errUsage = errors.New("usage")
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("ucat", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: ucat [-u] [-l] [-w duration] host port")
+		fs.PrintDefaults()
+	}
+	fs.BoolVar(&cfg.listen, "l", false, "listen for one peer on host:port instead of connecting")
+	fs.BoolVar(&cfg.udp, "u", false, "use UDP instead of TCP")
+	fs.DurationVar(&cfg.wait, "w", 2*time.Second, "UDP: after stdin ends, stop when no datagram came for this long")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() != 2 {
+		fs.Usage()
+		return cfg, fmt.Errorf("%w: want host and port, got %q", errUsage, fs.Args())
+	}
+	port, err := strconv.Atoi(fs.Arg(1))
+	if err != nil {
+		return cfg, fmt.Errorf("%w: port %q: %w", errUsage, fs.Arg(1), err)
+	}
+	if cfg.wait <= 0 {
+		return cfg, fmt.Errorf("%w: -w must be positive", errUsage)
+	}
+	cfg.host, cfg.port = fs.Arg(0), port
+	return cfg, nil
+}
+
+// run is the whole program; it returns the exit status. ctx ending (SIGINT)
+// closes the socket and ends it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ucat: %v\n", err)
+		return 2
+	}
+	if cfg.udp {
+		err = runUDP(ctx, cfg, stdin, stdout, stderr)
+	} else {
+		err = runTCP(ctx, cfg, stdin, stdout, stderr)
+	}
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintf(stderr, "ucat: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,126 @@
+package handler_test
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/usocket-go/usocket/handler"
+)
+
+// wait bounds every blocking step of a test.
+const wait = 20 * time.Second
+
+// hookChan returns an ErrorHook that collects errors, and their channel.
+func hookChan() (func(error), chan error) {
+	ch := make(chan error, 1024)
+	return func(err error) {
+		select {
+		case ch <- err:
+		default:
+		}
+	}, ch
+}
+
+// nextErr waits for the next hooked error.
+func nextErr(t *testing.T, ch <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(wait):
+		t.Fatal("no error reported to the hook")
+		return nil
+	}
+}
+
+// noErr fails if the hook got an error.
+func noErr(t *testing.T, ch <-chan error) {
+	t.Helper()
+	select {
+	case err := <-ch:
+		t.Fatalf("unexpected hooked error: %v", err)
+	default:
+	}
+}
+
+// startStream starts sv on loopback, port 0, and closes it at cleanup,
+// waiting for every handler to end.
+func startStream(t *testing.T, sv *handler.StreamServer) *handler.Service {
+	t.Helper()
+	sv.Host = "127.0.0.1"
+	s, err := sv.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeAndWait(t, s) })
+	return s
+}
+
+func closeAndWait(t *testing.T, s *handler.Service) {
+	t.Helper()
+	_ = s.Close()
+	select {
+	case <-s.Done():
+	case <-time.After(wait):
+		t.Fatal("service did not end after Close")
+	}
+}
+
+// client is a line-oriented stdlib TCP client with bounded calls.
+type client struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func dial(t *testing.T, addr net.Addr) *client {
+	t.Helper()
+	d := net.Dialer{Timeout: wait}
+	c, err := d.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return &client{Conn: c, r: bufio.NewReader(c)}
+}
+
+func (c *client) send(t *testing.T, s string) {
+	t.Helper()
+	_ = c.SetWriteDeadline(time.Now().Add(wait))
+	if _, err := c.Write([]byte(s + "\n")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (c *client) line(t *testing.T) string {
+	t.Helper()
+	l, err := c.tryLine()
+	if err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	return l
+}
+
+func (c *client) tryLine() (string, error) {
+	_ = c.SetReadDeadline(time.Now().Add(wait))
+	l, err := c.r.ReadString('\n')
+	return strings.TrimSuffix(l, "\n"), err
+}
+
+func (c *client) localPort() netip.AddrPort {
+	return c.LocalAddr().(*net.TCPAddr).AddrPort()
+}
+
+func portOf(a net.Addr) int {
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		return a.Port
+	case *net.UDPAddr:
+		return a.Port
+	}
+	return 0
+}

@@ -1,0 +1,195 @@
+package reactor
+
+import (
+	"os"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/panjf2000/gnet/v2/pkg/queue"
+	"golang.org/x/sys/unix"
+)
+
+// Interest and readiness bits, as epoll reports them.
+const (
+	readEvents  = unix.EPOLLIN
+	writeEvents = unix.EPOLLOUT
+	errEvents   = unix.EPOLLERR | unix.EPOLLHUP
+)
+
+// poller is a loop's epoll instance plus gnet's lock-free task queue.
+//
+// It differs from gnet's netpoll.Poller in one way that matters: when there
+// is nothing to do, the loop goroutine parks in the Go runtime's own poller
+// (the epoll fd is itself pollable) instead of blocking its OS thread in
+// epoll_wait. A goroutine the loop has just woken — a blocked Read in the
+// facade — then runs at once on the freed P, instead of waiting for the
+// scheduler's sysmon to take the P back from the blocked syscall (tens of
+// microseconds per hand-off, measured on the udp and usocket facades).
+type poller struct {
+	epfd   int
+	efd    int                // eventfd that wakes the loop for queued tasks
+	file   *os.File           // epfd, registered with the Go runtime poller
+	raw    syscall.RawConn    // file's RawConn, to park until epfd is readable
+	tryFn  func(uintptr) bool // p.try as RawConn.Read wants it, made once
+	events []unix.EpollEvent
+	n      int // events ready after the last wait
+
+	tasks  queue.AsyncTaskQueue
+	wakeup atomic.Int32 // 1 while an eventfd write is pending
+	efdBuf [8]byte
+}
+
+func openPoller() (*poller, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, wrapSyscall("epoll_create1", err)
+	}
+	efd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		_ = unix.Close(epfd)
+		return nil, wrapSyscall("eventfd", err)
+	}
+	p := &poller{epfd: epfd, efd: efd, events: make([]unix.EpollEvent, 128), tasks: queue.NewLockFreeQueue()}
+	if err := p.ctl(unix.EPOLL_CTL_ADD, efd, readEvents); err != nil {
+		p.closeFDs()
+		return nil, err
+	}
+	if err := unix.SetNonblock(epfd, true); err != nil {
+		p.closeFDs()
+		return nil, wrapSyscall("setnonblock", err)
+	}
+	p.tryFn = func(uintptr) bool { return p.try() }
+	p.file = os.NewFile(uintptr(epfd), "epoll")
+	if p.raw, err = p.file.SyscallConn(); err != nil {
+		_ = p.file.Close()
+		_ = unix.Close(efd)
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *poller) closeFDs() {
+	_ = unix.Close(p.epfd)
+	_ = unix.Close(p.efd)
+}
+
+// close releases the epoll fd (through its os.File) and the eventfd.
+func (p *poller) close() {
+	_ = p.file.Close()
+	_ = unix.Close(p.efd)
+}
+
+func (p *poller) ctl(op, fd int, events uint32) error {
+	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+	if err := unix.EpollCtl(p.epfd, op, fd, &ev); err != nil {
+		return wrapSyscall("epoll_ctl", err)
+	}
+	return nil
+}
+
+// setEvents changes fd's interest from old to want (0 = not registered).
+func (p *poller) setEvents(fd int, old, want uint32) error {
+	switch {
+	case old == want:
+		return nil
+	case want == 0:
+		return p.ctl(unix.EPOLL_CTL_DEL, fd, 0)
+	case old == 0:
+		return p.ctl(unix.EPOLL_CTL_ADD, fd, want)
+	default:
+		return p.ctl(unix.EPOLL_CTL_MOD, fd, want)
+	}
+}
+
+// trigger queues fn(param) and wakes the loop if it may be parked.
+func (p *poller) trigger(fn queue.Func, param any) error {
+	t := queue.GetTask()
+	t.Exec, t.Param = fn, param
+	p.tasks.Enqueue(t)
+	if p.wakeup.CompareAndSwap(0, 1) {
+		for {
+			_, err := unix.Write(p.efd, one[:])
+			switch err {
+			case nil:
+				return nil
+			case unix.EINTR:
+				continue
+			case unix.EAGAIN: // the counter is full: the loop is awake anyway
+				return nil
+			default:
+				return wrapSyscall("write", err)
+			}
+		}
+	}
+	return nil
+}
+
+var one = [8]byte{1}
+
+// errStop is returned by a task to end polling.
+var errStop = &stopSignal{}
+
+type stopSignal struct{}
+
+func (*stopSignal) Error() string { return "reactor: loop stopped" }
+
+// poll runs the loop until a task returns errStop: wait for events, hand
+// each to dispatch, run queued tasks when the eventfd fires.
+func (p *poller) poll(dispatch func(fd int, ev uint32)) error {
+	for {
+		if err := p.wait(); err != nil {
+			return err
+		}
+		tasks := false
+		for i := 0; i < p.n; i++ {
+			ev := &p.events[i]
+			if int(ev.Fd) == p.efd {
+				tasks = true
+				continue
+			}
+			dispatch(int(ev.Fd), ev.Events)
+		}
+		if p.n == len(p.events) && len(p.events) < 1024 {
+			p.events = make([]unix.EpollEvent, 2*len(p.events))
+		}
+		if tasks {
+			if err := p.runTasks(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// wait fills p.events: first without blocking; if nothing is ready, the
+// goroutine parks in the Go runtime poller until epfd becomes readable.
+func (p *poller) wait() error {
+	p.n = 0
+	if p.try() {
+		return nil
+	}
+	return p.raw.Read(p.tryFn)
+}
+
+// try is one non-blocking epoll_wait; it reports whether events came.
+func (p *poller) try() bool {
+	n, err := unix.EpollWait(p.epfd, p.events, 0)
+	if err != nil || n <= 0 {
+		p.n = 0
+		return false
+	}
+	p.n = n
+	return true
+}
+
+func (p *poller) runTasks() error {
+	_, _ = unix.Read(p.efd, p.efdBuf[:])
+	p.wakeup.Store(0)
+	for t := p.tasks.Dequeue(); t != nil; t = p.tasks.Dequeue() {
+		err := t.Exec(t.Param)
+		queue.PutTask(t)
+		if err == errStop {
+			return err
+		}
+	}
+	return nil
+}

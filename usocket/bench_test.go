@@ -1,0 +1,166 @@
+package usocket
+
+import (
+	"context"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// The benchmarks run the same blocking echo code (a goroutine per
+// connection, Read then Write) over usocket and over the standard
+// library's *net.TCPConn, so the facade's cost shows as a ratio.
+
+type stack struct {
+	name   string
+	listen func(ctx context.Context) (net.Listener, error)
+	dial   func(ctx context.Context, addr string) (net.Conn, error)
+}
+
+var stacks = []stack{
+	{
+		name:   "usocket",
+		listen: func(ctx context.Context) (net.Listener, error) { return Listen(ctx, "127.0.0.1", AutoPort) },
+		dial: func(ctx context.Context, addr string) (net.Conn, error) {
+			var d Dialer
+			return d.DialContext(ctx, "tcp", addr)
+		},
+	},
+	{
+		name:   "net",
+		listen: func(ctx context.Context) (net.Listener, error) { return net.Listen("tcp4", "127.0.0.1:0") },
+		dial: func(ctx context.Context, addr string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", addr)
+		},
+	},
+}
+
+// echoServer accepts on ln and echoes each connection until it ends.
+func echoServer(ln net.Listener, wg *sync.WaitGroup) {
+	defer wg.Done()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer c.Close()
+			buf := make([]byte, 64<<10)
+			for {
+				n, err := c.Read(buf)
+				if n > 0 {
+					if _, werr := c.Write(buf[:n]); werr != nil {
+						return
+					}
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+}
+
+// withEcho starts an echo server on s and dials conns connections to it.
+func withEcho(b *testing.B, s stack, conns int, f func(cs []net.Conn)) {
+	ctx := context.Background()
+	ln, err := s.listen(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go echoServer(ln, &wg)
+	cs := make([]net.Conn, conns)
+	for i := range cs {
+		if cs[i], err = s.dial(ctx, ln.Addr().String()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	f(cs)
+	for _, c := range cs {
+		_ = c.Close()
+	}
+	_ = ln.Close()
+	wg.Wait()
+}
+
+// BenchmarkEchoPingPong: each of c connections sends 64 bytes and waits for
+// them to come back, over and over.
+func BenchmarkEchoPingPong(b *testing.B) {
+	for _, conns := range []int{1, 100} {
+		for _, s := range stacks {
+			b.Run("c"+strconv.Itoa(conns)+"/64B/"+s.name, func(b *testing.B) {
+				withEcho(b, s, conns, func(cs []net.Conn) {
+					pingPong(b, cs, 64)
+				})
+			})
+		}
+	}
+}
+
+func pingPong(b *testing.B, cs []net.Conn, size int) {
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		n := b.N / len(cs)
+		if i < b.N%len(cs) {
+			n++
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, size)
+			for j := 0; j < n; j++ {
+				if _, err := c.Write(buf); err != nil {
+					b.Error(err)
+					return
+				}
+				if _, err := io.ReadFull(c, buf); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+}
+
+// BenchmarkEchoBulk: one connection streams 64 KiB writes through the echo
+// server while another goroutine reads them back.
+func BenchmarkEchoBulk(b *testing.B) {
+	const size = 64 << 10
+	for _, s := range stacks {
+		b.Run("64KiB/"+s.name, func(b *testing.B) {
+			withEcho(b, s, 1, func(cs []net.Conn) {
+				c := cs[0]
+				b.SetBytes(size)
+				b.ReportAllocs()
+				b.ResetTimer()
+				done := make(chan error, 1)
+				go func() {
+					_, err := io.CopyN(io.Discard, c, int64(b.N)*size)
+					done <- err
+				}()
+				buf := make([]byte, size)
+				for i := 0; i < b.N; i++ {
+					if _, err := c.Write(buf); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := <-done; err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+			})
+		})
+	}
+}

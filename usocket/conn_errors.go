@@ -1,0 +1,34 @@
+package usocket
+
+import (
+	"errors"
+	"net"
+)
+
+// opError returns err in the standard shape for an operation on c: a
+// *net.OpError around an *Error carrying the condition class.
+func (c *Conn) opError(op string, err error) error {
+	var src net.Addr
+	if a := c.laddr.Load(); a != nil {
+		src = a
+	}
+	return NewOpError(op, "tcp", src, c.raddr, err)
+}
+
+// timeoutError is the error for a deadline or timeout that passed during op.
+func (c *Conn) timeoutError(op string) error {
+	var src net.Addr
+	if a := c.laddr.Load(); a != nil {
+		src = a
+	}
+	return NewTimeoutError(op, "tcp", src, c.raddr)
+}
+
+// causeError reports the reason the reactor closed the connection: a reset,
+// a failed write, or the reactor stopping (then as net.ErrClosed).
+func (c *Conn) causeError(op string, cause error) error {
+	if cause == nil || errors.Is(cause, net.ErrClosed) {
+		return c.opError(op, net.ErrClosed)
+	}
+	return c.opError(op, cause)
+}

@@ -1,0 +1,45 @@
+//go:build unix
+
+package usocket
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// The socket calls behind CloseRead and the socket options. Each runs inside
+// reactor.Conn.Control, while the descriptor is guaranteed open.
+
+func shutdownRead(fd int) error {
+	if err := unix.Shutdown(fd, unix.SHUT_RD); err != nil {
+		return os.NewSyscallError("shutdown", err)
+	}
+	return nil
+}
+
+// sockopt is one boolean or integer socket option.
+type sockopt struct{ level, name int }
+
+var (
+	optNoDelay   = sockopt{unix.IPPROTO_TCP, unix.TCP_NODELAY}
+	optKeepAlive = sockopt{unix.SOL_SOCKET, unix.SO_KEEPALIVE}
+	optReuseAddr = sockopt{unix.SOL_SOCKET, unix.SO_REUSEADDR}
+	optRcvBuf    = sockopt{unix.SOL_SOCKET, unix.SO_RCVBUF}
+	optSndBuf    = sockopt{unix.SOL_SOCKET, unix.SO_SNDBUF}
+)
+
+func (o sockopt) get(fd int) (int, error) {
+	v, err := unix.GetsockoptInt(fd, o.level, o.name)
+	if err != nil {
+		return 0, os.NewSyscallError("getsockopt", err)
+	}
+	return v, nil
+}
+
+func (o sockopt) set(fd, v int) error {
+	if err := unix.SetsockoptInt(fd, o.level, o.name, v); err != nil {
+		return os.NewSyscallError("setsockopt", err)
+	}
+	return nil
+}

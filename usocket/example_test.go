@@ -1,0 +1,111 @@
+package usocket_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/usocket-go/usocket/usocket"
+)
+
+// An echo server and a client on 127.0.0.1 with a port chosen by the
+// system: Listen, Accept, Connect, a half-close and a read to EOF.
+func Example() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	ln, err := usocket.Listen(ctx, "127.0.0.1", usocket.AutoPort)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer ln.Close()
+
+	go func() { // the server: echo one connection until EOF
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_, _ = io.Copy(c, c)
+	}()
+
+	c, err := usocket.Connect(ctx, "127.0.0.1", int(ln.AddrPort().Port()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+
+	fmt.Fprintln(c, "hello")
+	fmt.Fprintln(c, "usocket")
+	_ = c.Shutdown(usocket.ShutdownWrite) // the server sees EOF and finishes
+	reply, err := io.ReadAll(c)
+	fmt.Printf("%q %v\n", reply, err)
+	// Output: "hello\nusocket\n" <nil>
+}
+
+// Errors carry usocket's condition classes and still match the errno.
+func ExampleConnect_refused() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	// A port with nothing listening on it.
+	ln, _ := usocket.Listen(ctx, "127.0.0.1", usocket.AutoPort)
+	port := int(ln.AddrPort().Port())
+	_ = ln.Close()
+
+	_, err := usocket.Connect(ctx, "127.0.0.1", port)
+	var oe *net.OpError
+	fmt.Println(errors.Is(err, usocket.ErrConnectionRefused), errors.Is(err, syscall.ECONNREFUSED),
+		errors.As(err, &oe), usocket.ConditionName(err))
+	// Output: true true true connection-refused-error
+}
+
+// A line-oriented server with a read timeout (usocket's :receive-timeout).
+func ExampleListener_AcceptConn() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	ln, err := usocket.Listen(ctx, "127.0.0.1", usocket.AutoPort)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer ln.Close()
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c, err := ln.AcceptConn(ctx)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_ = c.SetReadTimeout(5 * time.Second)
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		fmt.Fprintf(c, "%s\n", strings.ToUpper(strings.TrimSpace(line)))
+	}()
+
+	var d usocket.Dialer
+	d.Timeout = 5 * time.Second
+	c, err := d.Connect(ctx, "127.0.0.1", int(ln.AddrPort().Port()))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintln(c, "shout")
+	answer, _ := bufio.NewReader(c).ReadString('\n')
+	fmt.Print(answer)
+	<-done
+	// Output: SHOUT
+}

@@ -1,0 +1,350 @@
+package usocket
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/usocket-go/usocket/reactor"
+	"github.com/usocket-go/usocket/waitlist"
+)
+
+// acceptQueue bounds the connections a Listener holds for Accept. When it
+// is full the listener stops accepting and new connections wait in the
+// kernel's backlog, as they would for a listener nobody accepts on.
+const acceptQueue = 32
+
+// ListenConfig holds the options for listening; its fields are the keyword
+// arguments of usocket's SOCKET-LISTEN. The zero value for each field is
+// equivalent to listening without that option.
+type ListenConfig struct {
+	// ReuseAddress sets SO_REUSEADDR before binding (:REUSE-ADDRESS). nil
+	// means on, as in the standard library and usocket's SOCKET-SERVER
+	// (SOCKET-LISTEN's own default is off); new(false) turns it off.
+	ReuseAddress *bool
+
+	// Backlog is the kernel's queue of connections not yet accepted
+	// (:BACKLOG). 0 means the system's maximum (somaxconn), not usocket's 5.
+	Backlog int
+
+	// ReadBufferLimit is the ReadBufferLimit of accepted connections; 0
+	// means DefaultReadBufferLimit.
+	ReadBufferLimit int
+
+	// Reactor runs the listener and its connections; nil means
+	// reactor.Default().
+	Reactor *reactor.Reactor
+}
+
+// Listen listens for TCP connections with a zero ListenConfig; see
+// ListenConfig.Listen.
+func Listen(ctx context.Context, host string, port int) (*Listener, error) {
+	var lc ListenConfig
+	return lc.Listen(ctx, host, port)
+}
+
+// Listen binds host:port and listens: the Go form of usocket's
+// SOCKET-LISTEN. host is WildcardHost ("", every IPv4 address, as usocket
+// does), an IPv4 or IPv6 literal, or a name, which is resolved with
+// LookupHost (its first IPv4 address, else its first address); port is a
+// port number or AutoPort (0: the system chooses, and Addr reports it).
+// ctx bounds the name lookup and the bind; it does not affect the
+// listener afterwards.
+//
+// Errors are *net.OpError values whose Err carries the condition class:
+// errors.Is(err, ErrAddressInUse) and errors.Is(err, syscall.EADDRINUSE)
+// both hold for a port that is taken. A port outside 0..65535 or a negative
+// Backlog give an *InputError (inside a *net.OpError).
+func (lc *ListenConfig) Listen(ctx context.Context, host string, port int) (*Listener, error) {
+	if err := checkPort("Listen", port); err != nil {
+		return nil, listenInputError(err)
+	}
+	if lc.Backlog < 0 {
+		return nil, listenInputError(&InputError{Op: "Listen", Arg: "Backlog", Value: lc.Backlog, Reason: "negative"})
+	}
+	if ctx == nil {
+		return nil, listenInputError(&InputError{Op: "Listen", Arg: "ctx", Value: "nil", Reason: "nil context"})
+	}
+	ip, err := listenAddr(ctx, host)
+	if err != nil {
+		return nil, &net.OpError{Op: "listen", Net: "tcp", Err: err}
+	}
+	network := "tcp4"
+	if !ip.Is4() {
+		network = "tcp6"
+	}
+	r := lc.Reactor
+	if r == nil {
+		if r, err = reactor.Default(); err != nil {
+			return nil, MapError(&net.OpError{Op: "listen", Net: network, Err: err})
+		}
+	}
+	l := &Listener{
+		reuse:     lc.ReuseAddress == nil || *lc.ReuseAddress,
+		readLimit: lc.ReadBufferLimit,
+		ready:     make(chan struct{}, 1),
+		done:      make(chan struct{}),
+	}
+	opts := []reactor.ListenOption{reactor.WithListenControl(l.control)}
+	if lc.Backlog > 0 {
+		opts = append(opts, reactor.WithBacklog(lc.Backlog))
+	}
+	rl, err := r.Listen(ctx, network, netip.AddrPortFrom(ip, uint16(port)).String(), acceptHandler{l}, opts...)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	l.mu.Lock()
+	l.rl = rl
+	l.addr, _ = rl.Addr().(*net.TCPAddr)
+	l.updatePauseLocked()
+	l.mu.Unlock()
+	return l, nil
+}
+
+// listenAddr turns usocket's host argument into the address to bind.
+func listenAddr(ctx context.Context, host string) (netip.Addr, error) {
+	if host == WildcardHost {
+		return netip.IPv4Unspecified(), nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip.Unmap(), nil
+	}
+	return LookupHost(ctx, host)
+}
+
+func listenInputError(err error) error {
+	return &net.OpError{Op: "listen", Net: "tcp", Err: err}
+}
+
+// Listener is a TCP listening socket: the Go form of usocket's
+// STREAM-SERVER-USOCKET. It is a net.Listener. The reactor accepts
+// connections in the background into a small queue that Accept takes from;
+// when the queue is full, new connections wait in the kernel's backlog.
+//
+// Multiple goroutines may invoke methods on a Listener simultaneously.
+type Listener struct {
+	rl        *reactor.Listener
+	addr      *net.TCPAddr
+	reuse     bool
+	readLimit int
+
+	mu     sync.Mutex
+	queue  []*Conn // accepted, not yet taken by Accept
+	paused bool    // accepting is paused because the queue is full
+	closed bool
+
+	ready chan struct{} // token: the queue or the state changed
+	done  chan struct{} // closed by Close
+	dl    deadline
+	sig   waitlist.Signal
+}
+
+var (
+	_ net.Listener    = (*Listener)(nil)
+	_ waitlist.Source = (*Listener)(nil)
+)
+
+// control sets SO_REUSEADDR as configured, before bind.
+func (l *Listener) control(_, _ string, c syscall.RawConn) error {
+	var serr error
+	if err := c.Control(func(fd uintptr) { serr = optReuseAddr.set(int(fd), boolInt(l.reuse)) }); err != nil {
+		return err
+	}
+	return serr
+}
+
+// Accept waits for and returns the next connection, a *Conn. It is the Go
+// form of usocket's SOCKET-ACCEPT. After Close it returns a *net.OpError
+// (Op "accept") wrapping net.ErrClosed; when the deadline set with
+// SetDeadline passes, a timeout error.
+func (l *Listener) Accept() (net.Conn, error) {
+	c, err := l.accept(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// AcceptConn is Accept returning the *Conn, bounded also by ctx: when ctx
+// ends first, the error is a *net.OpError wrapping ctx.Err().
+func (l *Listener) AcceptConn(ctx context.Context) (*Conn, error) {
+	if ctx == nil {
+		return nil, l.opError(&InputError{Op: "AcceptConn", Arg: "ctx", Value: "nil", Reason: "nil context"})
+	}
+	return l.accept(ctx)
+}
+
+func (l *Listener) accept(ctx context.Context) (*Conn, error) {
+	for {
+		l.mu.Lock()
+		switch {
+		case l.closed:
+			l.mu.Unlock()
+			return nil, l.opError(net.ErrClosed)
+		case l.dl.expired():
+			l.mu.Unlock()
+			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
+		case len(l.queue) > 0:
+			c := l.queue[0]
+			l.queue[0] = nil
+			l.queue = l.queue[1:]
+			more := len(l.queue) > 0
+			l.updatePauseLocked()
+			l.mu.Unlock()
+			if more {
+				signal(l.ready)
+			}
+			return c, nil
+		}
+		l.mu.Unlock()
+		select {
+		case <-l.ready:
+		case <-l.done:
+		case <-l.dl.wait():
+		case <-ctx.Done():
+			return nil, l.opError(ctx.Err())
+		}
+	}
+}
+
+// enqueue is called on a loop with a newly accepted connection.
+func (l *Listener) enqueue(c *Conn) {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		_ = c.Abort()
+		return
+	}
+	l.queue = append(l.queue, c)
+	l.updatePauseLocked()
+	l.mu.Unlock()
+	signal(l.ready)
+	l.sig.Notify()
+}
+
+// updatePauseLocked pauses accepting while the queue is full and resumes it
+// once Accept has taken half. The reactor calls are made under l.mu so that
+// they reach the loop in the order they were decided.
+func (l *Listener) updatePauseLocked() {
+	if l.rl == nil || l.closed {
+		return
+	}
+	switch {
+	case !l.paused && len(l.queue) >= acceptQueue:
+		l.paused = true
+		_ = l.rl.PauseAccept()
+	case l.paused && len(l.queue) <= acceptQueue/2:
+		l.paused = false
+		_ = l.rl.ResumeAccept()
+	}
+}
+
+// Close stops listening and frees the port; connections waiting in the
+// queue are reset, connections already accepted are not affected. Blocked
+// Accept calls return an error wrapping net.ErrClosed.
+func (l *Listener) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return l.opErrorOp("close", net.ErrClosed)
+	}
+	l.closed = true
+	queue := l.queue
+	l.queue = nil
+	l.mu.Unlock()
+	close(l.done)
+	l.dl.stop()
+	l.sig.Notify()
+	err := l.rl.Close()
+	for _, c := range queue {
+		_ = c.Abort()
+	}
+	if err != nil {
+		return l.opErrorOp("close", err)
+	}
+	return nil
+}
+
+// Addr returns the bound address, a *net.TCPAddr with the real port when
+// AutoPort was asked for.
+func (l *Listener) Addr() net.Addr { return l.addr }
+
+// AddrPort returns the bound address and port: the Go form of usocket's
+// GET-LOCAL-NAME on a server socket.
+func (l *Listener) AddrPort() netip.AddrPort { return unmapAddrPort(l.addr.AddrPort()) }
+
+// SetDeadline sets the deadline for Accept, as on a *net.TCPListener: a
+// blocked Accept is woken when it passes and returns a timeout error for
+// which errors.Is(err, os.ErrDeadlineExceeded) holds. The zero time removes
+// it.
+func (l *Listener) SetDeadline(t time.Time) error {
+	l.mu.Lock()
+	closed := l.closed
+	l.mu.Unlock()
+	if closed {
+		return l.opErrorOp("set", net.ErrClosed)
+	}
+	l.dl.reset(t)
+	signal(l.ready)
+	return nil
+}
+
+// ReuseAddress reports whether SO_REUSEADDR was set when listening
+// (usocket's :REUSE-ADDRESS option).
+func (l *Listener) ReuseAddress() bool { return l.reuse }
+
+// Option returns a listener option by usocket's name: only
+// OptionReuseAddress (a bool) applies to server sockets; other names give
+// an *ImplementationError matching ErrUnimplemented.
+func (l *Listener) Option(name OptionName) (any, error) {
+	n, err := ParseOptionName(string(name))
+	if err != nil {
+		return nil, err
+	}
+	if n == OptionReuseAddress {
+		return l.reuse, nil
+	}
+	return nil, unimplementedOption(name, "Listener.Option")
+}
+
+// SetOption exists for symmetry with Conn.SetOption. SO_REUSEADDR only
+// matters before bind, so setting OptionReuseAddress on a listening socket
+// gives an *ImplementationError matching ErrUnsupported (use
+// ListenConfig.ReuseAddress); other names match ErrUnimplemented.
+func (l *Listener) SetOption(name OptionName, v any) error {
+	n, err := ParseOptionName(string(name))
+	if err != nil {
+		return err
+	}
+	if n == OptionReuseAddress {
+		if _, ok := v.(bool); !ok {
+			return optionTypeError(n, v, "bool")
+		}
+		return &ImplementationError{Kind: ErrUnsupported, Feature: string(name), Context: "Listener.SetOption after Listen"}
+	}
+	return unimplementedOption(name, "Listener.SetOption")
+}
+
+// Ready reports whether Accept would not block: a connection is queued or
+// the listener is closed. It makes Listener a waitlist.Source.
+func (l *Listener) Ready() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.queue) > 0 || l.closed
+}
+
+// WaitSignal returns the listener's readiness signal, for package waitlist.
+func (l *Listener) WaitSignal() *waitlist.Signal { return &l.sig }
+
+func (l *Listener) opError(err error) error { return l.opErrorOp("accept", err) }
+
+func (l *Listener) opErrorOp(op string, err error) error {
+	var a net.Addr
+	if l.addr != nil {
+		a = l.addr
+	}
+	return NewOpError(op, "tcp", nil, a, err)
+}
