@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -31,7 +32,15 @@ func TestHTTPServeAndDial(t *testing.T) {
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(w, r.Body)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: testTimeout}
+	var conns sync.WaitGroup // server-side connections not yet closed
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: testTimeout, ConnState: func(_ net.Conn, s http.ConnState) {
+		switch s {
+		case http.StateNew:
+			conns.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			conns.Done()
+		}
+	}}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -75,6 +84,16 @@ func TestHTTPServeAndDial(t *testing.T) {
 		t.Fatal("http.Server.Serve did not return after Listener.Close")
 	}
 	_ = srv.Close()
+	// Server connections may linger in net/http's close-write-and-wait
+	// (half a second after CloseWrite, to avoid an RST); wait them out.
+	tr.CloseIdleConnections()
+	allClosed := make(chan struct{})
+	go func() { conns.Wait(); close(allClosed) }()
+	select {
+	case <-allClosed:
+	case <-time.After(testTimeout):
+		t.Fatal("server connections still open after Server.Close")
+	}
 }
 
 // TestTLS runs crypto/tls over a pair of our connections, with a read

@@ -3,7 +3,9 @@ package usocket
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/usocket-go/usocket/reactor/reactortest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain runs the package's tests under goleak (goleak.VerifyTestMain),
+// after stopping the shared reactor the facade starts lazily.
+func TestMain(m *testing.M) { reactortest.VerifyTestMain(m) }

@@ -6,4 +6,5 @@ import (
 	"github.com/usocket-go/usocket/examples/internal/exampletest"
 )
 
+// TestMain runs the tests under goleak (see exampletest.Main).
 func TestMain(m *testing.M) { exampletest.Main(m) }

@@ -14,8 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/usocket-go/usocket/reactor"
-	"go.uber.org/goleak"
+	"github.com/usocket-go/usocket/reactor/reactortest"
 )
 
 // RunFunc is the shape of every example's run function: it returns the exit
@@ -146,17 +145,7 @@ func (b *Buffer) String() string {
 	return b.b.String()
 }
 
-// Main is the TestMain of the example programs' tests: goleak's check, made
-// once the shared reactor (started lazily by the usocket and udp facades)
-// is stopped.
-func Main(m *testing.M) { goleak.VerifyTestMain(closingDefault{m}) }
-
-type closingDefault struct{ m *testing.M }
-
-func (c closingDefault) Run() int {
-	code := c.m.Run()
-	if err := reactor.CloseDefault(); err != nil && code == 0 {
-		code = 1
-	}
-	return code
-}
+// Main is the TestMain of the example programs' tests: goleak's check
+// (goleak.VerifyTestMain), made once the shared reactor (started lazily by
+// the usocket and udp facades) is stopped.
+func Main(m *testing.M) { reactortest.VerifyTestMain(m) }
