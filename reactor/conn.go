@@ -31,6 +31,7 @@ type Conn struct {
 	idleT      *Timer
 
 	sched  atomic.Bool  // a service pass is pending: Write need not wake the loop
+	ref    fdRef        // keeps fd open for Control and LocalAddrPort
 	queued atomic.Int64 // outbound bytes not yet written to the socket
 
 	mu        sync.Mutex // guards the fields below; never held across a callback
@@ -184,13 +185,22 @@ func (c *Conn) RemoteAddr() net.Addr { return net.TCPAddrFromAddrPort(c.remote) 
 // LocalAddrPort returns the local address (getsockname, cached).
 func (c *Conn) LocalAddrPort() netip.AddrPort {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.local.IsValid() && !c.closed {
-		if sa, err := unix.Getsockname(c.fd); err == nil {
-			c.local = sockaddrToAddrPort(sa)
-		}
+	local := c.local
+	c.mu.Unlock()
+	if local.IsValid() {
+		return local
 	}
-	return c.local
+	_ = c.withFD(func(fd int) {
+		if sa, err := unix.Getsockname(fd); err == nil {
+			local = sockaddrToAddrPort(sa)
+		}
+	})
+	if local.IsValid() {
+		c.mu.Lock()
+		c.local = local
+		c.mu.Unlock()
+	}
+	return local
 }
 
 // LocalAddr returns the local address as a *net.TCPAddr.
@@ -210,16 +220,30 @@ func (c *Conn) SetContext(v any) {
 	c.mu.Unlock()
 }
 
-// Control calls f with the connection's file descriptor while it is
-// guaranteed open, for socket options. It returns ErrClosed after Close.
-// f must not block or keep fd.
+// Control calls f with the connection's file descriptor, for socket
+// options or a direct non-blocking syscall. The descriptor stays open while
+// f runs, even if the connection closes meanwhile; Control returns ErrClosed
+// once Close or Abort was called or the connection ended. f must not block
+// or keep fd. Several Controls may run at once.
 func (c *Conn) Control(f func(fd uintptr)) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
 		return ErrClosed
 	}
-	f(uintptr(c.fd))
+	return c.withFD(func(fd int) { f(uintptr(fd)) })
+}
+
+// withFD runs f with the descriptor held open.
+func (c *Conn) withFD(f func(fd int)) error {
+	if !c.ref.acquire() {
+		return ErrClosed
+	}
+	f(c.fd)
+	if c.ref.release() {
+		_ = unix.Close(c.fd)
+	}
 	return nil
 }
 

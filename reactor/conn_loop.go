@@ -20,7 +20,9 @@ func (c *Conn) open() {
 		l.forget(c.fd, 0)
 		c.state |= stClosed
 		c.markClosed()
-		_ = unix.Close(c.fd)
+		if c.ref.markClosing() {
+			_ = unix.Close(c.fd)
+		}
 		c.callClose(err)
 		return
 	}
@@ -278,7 +280,9 @@ func (c *Conn) closeNow(reason error) {
 	c.queued.Store(0)
 	l.forget(c.fd, c.events)
 	c.events = 0
-	_ = unix.Close(c.fd)
+	if c.ref.markClosing() { // else the last Control closes it
+		_ = unix.Close(c.fd)
+	}
 	l.conns.Add(-1)
 	c.callClose(reason)
 	l.r.connClosed()
