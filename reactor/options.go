@@ -15,7 +15,7 @@ type Options struct {
 	// sees at once; 0 means 64 KiB.
 	ReadBufferSize int
 	// WriteHighWater is the outbound queue size at which a connection counts
-	// as blocked (OnWriteBlocked); 0 means 1 MiB.
+	// as blocked (OnWriteBlocked); 0 means 256 KiB.
 	WriteHighWater int
 	// WriteLowWater is the size the queue must drain to before
 	// OnWriteDrained; 0 means WriteHighWater/4.
@@ -76,7 +76,7 @@ func (o *Options) normalize() error {
 		o.ReadBufferSize = 64 << 10
 	}
 	if o.WriteHighWater == 0 {
-		o.WriteHighWater = 1 << 20
+		o.WriteHighWater = 256 << 10
 	}
 	if o.WriteLowWater == 0 || o.WriteLowWater > o.WriteHighWater {
 		o.WriteLowWater = o.WriteHighWater / 4

@@ -47,7 +47,7 @@ func (e *BuildError) Error() string {
 func (e *BuildError) Unwrap() error { return e.Err }
 
 // BuildServers builds every distinct package used by servers into dir, once
-// each, from moduleRoot. It returns the binary path per server name and the
+// each, from moduleRoot; a server with a Binary uses it as is. It returns the binary path per server name and the
 // build error per server name for those that could not be built.
 func BuildServers(ctx context.Context, moduleRoot, dir string, servers []Server) (map[string]string, map[string]error) {
 	bins := make(map[string]string)
@@ -55,6 +55,10 @@ func BuildServers(ctx context.Context, moduleRoot, dir string, servers []Server)
 	byPkg := make(map[string]string)
 	pkgErr := make(map[string]error)
 	for _, s := range servers {
+		if s.Binary != "" {
+			bins[s.Name] = s.Binary
+			continue
+		}
 		bin, built := byPkg[s.Build]
 		err := pkgErr[s.Build]
 		if !built && err == nil {

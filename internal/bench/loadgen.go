@@ -17,8 +17,13 @@ type Load struct {
 	Warmup      time.Duration // traffic before the measurement window; not counted
 	Duration    time.Duration // length of the measurement window
 	LossTimeout time.Duration // UDP: wait this long before declaring a datagram lost; 0 means 200 ms
-	PID         int           // IdleMemory: process whose VmRSS is read
+	PID         int           // IdleMemory, SlowReader: process whose VmRSS is read
 	DialTimeout time.Duration // per-connection dial bound; 0 means 5 s
+	MemCapMiB   int           // SlowReader: stop pushing once the server grew this much; 0 means 1024
+	// OnWindow, when set, is called once with the measurement window as soon
+	// as it is known (before it starts), so a caller can sample the server
+	// at its edges.
+	OnWindow func(start, end time.Time)
 }
 
 // Result is what one load-generator run measured.
@@ -30,6 +35,9 @@ type Result struct {
 	P50, P99   time.Duration // ping-pong round-trip latency percentiles
 	Mismatches int64         // echoed payloads that differed from what was sent
 	Losses     int64         // UDP datagrams declared lost (and re-sent)
+	Reference  float64       // waitlist: ns per wait of the poll-every-source baseline
+	Capped     bool          // SlowReader: pushing stopped at Load.MemCapMiB
+	Server     ServerUsage   // the server process over the window, when sampled
 }
 
 // ErrBadLoad reports an invalid Load.
@@ -40,6 +48,8 @@ const (
 	UnitRoundTrips = "rt/s"
 	UnitMBps       = "MB/s"
 	UnitKiBPerConn = "KiB/conn"
+	UnitMiBGrowth  = "MiB growth"
+	UnitNsPerWait  = "ns/wait"
 )
 
 func (l Load) check(minSize int) error {
@@ -68,13 +78,19 @@ type window struct {
 	start, end time.Time
 }
 
+// newWindow starts the warm-up now and tells l.OnWindow about the window.
 func newWindow(l Load) window {
 	start := time.Now().Add(l.Warmup)
-	return window{start: start, end: start.Add(l.Duration)}
+	w := window{start: start, end: start.Add(l.Duration)}
+	if l.OnWindow != nil {
+		l.OnWindow(w.start, w.end)
+	}
+	return w
 }
 
-// runWorkers runs fn(i) for i in [0, n) concurrently and returns the first
-// error, if any.
+// runWorkers runs fn(i) for i in [0, n) concurrently and returns the error
+// of the lowest-numbered failing worker, if any, saying how many others
+// failed too.
 func runWorkers(n int, fn func(i int) error) error {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -86,7 +102,20 @@ func runWorkers(n int, fn func(i int) error) error {
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	var first error
+	failed := 0
+	for _, err := range errs {
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			failed++
+		}
+	}
+	if failed > 1 {
+		return fmt.Errorf("%w (and %d more failed worker(s))", first, failed-1)
+	}
+	return first
 }
 
 // dialAll opens n TCP connections to addr with at most par dials in flight.

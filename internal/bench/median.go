@@ -11,9 +11,18 @@ type Summary struct {
 	Min, Max   float64 // range over repetitions
 	Unit       string
 	P50, P99   time.Duration
-	Mismatches int64 // total over repetitions
-	Losses     int64 // total over repetitions
-	Reps       int   // successful repetitions
+	Count      int64   // median of Result.Count
+	Reference  float64 // median of Result.Reference
+	Mismatches int64   // total over repetitions
+	Losses     int64   // total over repetitions
+	Capped     bool    // any repetition stopped at the memory cap
+	Reps       int     // successful repetitions
+
+	// Server usage, medians over the repetitions that sampled it.
+	CPUSampled bool
+	CPUPercent float64 // % of one core over the window
+	CPUPerOp   float64 // server CPU µs per counted operation (round trip), 0 if not a ping-pong
+	RSSKiB     int64   // VmRSS at the end of the window
 }
 
 // Summarize returns the medians of rs; ok is false when rs is empty.
@@ -22,16 +31,35 @@ func Summarize(rs []Result) (s Summary, ok bool) {
 		return Summary{}, false
 	}
 	vals := make([]float64, len(rs))
+	refs := make([]float64, len(rs))
+	counts := make([]int64, len(rs))
 	p50s := make([]time.Duration, len(rs))
 	p99s := make([]time.Duration, len(rs))
+	var cpus, perOps []float64
+	var rsss []int64
 	for i, r := range rs {
-		vals[i], p50s[i], p99s[i] = r.Value, r.P50, r.P99
+		vals[i], refs[i], counts[i], p50s[i], p99s[i] = r.Value, r.Reference, r.Count, r.P50, r.P99
 		s.Mismatches += r.Mismatches
 		s.Losses += r.Losses
+		s.Capped = s.Capped || r.Capped
+		if r.Server.Sampled {
+			cpus = append(cpus, r.Server.CPUPercent())
+			rsss = append(rsss, r.Server.RSSKiB)
+			if r.Unit == UnitRoundTrips && r.Count > 0 {
+				perOps = append(perOps, float64(r.Server.CPU.Microseconds())/float64(r.Count))
+			}
+		}
 	}
 	s.Unit, s.Reps = rs[0].Unit, len(rs)
-	s.Value, s.P50, s.P99 = median(vals), median(p50s), median(p99s)
+	s.Value, s.Reference, s.Count = median(vals), median(refs), median(counts)
+	s.P50, s.P99 = median(p50s), median(p99s)
 	s.Min, s.Max = slices.Min(vals), slices.Max(vals)
+	if len(cpus) > 0 {
+		s.CPUSampled, s.CPUPercent, s.RSSKiB = true, median(cpus), median(rsss)
+	}
+	if len(perOps) > 0 {
+		s.CPUPerOp = median(perOps)
+	}
 	return s, true
 }
 
@@ -39,7 +67,12 @@ func Summarize(rs []Result) (s Summary, ok bool) {
 const noisyRange = 0.25
 
 // Noisy reports whether the repetitions spread by more than 25% of the median.
+// Memory growth below 8 MiB is within the noise of a Go process and never
+// flagged.
 func (s Summary) Noisy() bool {
+	if s.Unit == UnitMiBGrowth && s.Max < 8 {
+		return false
+	}
 	return s.Value > 0 && (s.Max-s.Min)/s.Value > noisyRange
 }
 

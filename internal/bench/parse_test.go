@@ -81,8 +81,17 @@ func TestLookupServersAndScenarios(t *testing.T) {
 		t.Errorf("unknown server err = %v", err)
 	}
 	all := DefaultScenarios(10000)
-	if len(all) != 13 {
-		t.Errorf("default matrix has %d cells, want 13", len(all))
+	if len(all) != 19 {
+		t.Errorf("default matrix has %d cells, want 19", len(all))
+	}
+	inProc, err := FilterScenarios(all, "waitlist,loopback")
+	if err != nil || len(inProc) != 5 || inProc[0].Name() != "loopback c1 64KiB" || inProc[4].Name() != "waitlist N=10000" {
+		t.Errorf("in-process scenarios = %+v, %v", inProc, err)
+	}
+	for _, s := range inProc {
+		if !s.InProcess() {
+			t.Errorf("%s is not in-process", s.Name())
+		}
 	}
 	bulk, err := FilterScenarios(all, "bulk,idle")
 	if err != nil || len(bulk) != 3 || bulk[2].Name() != "idle c10000 16B" || bulk[0].Name() != "bulk c1 64KiB" {

@@ -59,7 +59,10 @@ func StartServer(ctx context.Context, bin string, args []string, timeout time.Du
 		}
 		err = got.err
 	case <-p.done:
-		err = fmt.Errorf("%w: %v", ErrExitedEarly, p.err)
+		err = ErrExitedEarly
+		if p.err != nil {
+			err = fmt.Errorf("%w: %w", ErrExitedEarly, p.err)
+		}
 	case <-timer.C:
 		err = fmt.Errorf("%w (%v)", ErrStartTimeout, timeout)
 	case <-ctx.Done():
@@ -140,4 +143,14 @@ func (t *tailWriter) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// exitCode returns the exit status carried by err, or -1 when err holds no
+// *exec.ExitError.
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return -1
 }

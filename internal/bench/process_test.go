@@ -41,6 +41,9 @@ func TestStartServerExitsEarly(t *testing.T) {
 	if !errors.Is(err, ErrExitedEarly) || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("err = %v, want ErrExitedEarly with the server's stderr", err)
 	}
+	if code := exitCode(err); code != 3 {
+		t.Fatalf("exitCode = %d, want the helper's 3", code)
+	}
 }
 
 func TestStartServerTimesOut(t *testing.T) {

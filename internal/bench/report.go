@@ -7,60 +7,80 @@ import (
 	"strings"
 )
 
-// WriteMarkdown writes the report as Markdown: a throughput table (rows are
+// WriteMarkdown writes the report as Markdown: the main table (rows are
 // scenarios, columns are servers, each value with its ratio to the std
-// server), a latency table with p50 / p99 for the ping-pong rows, and notes on
-// unavailable servers, errors, losses and mismatches.
+// server, plus the in-process loopback reference row), round-trip latency,
+// server CPU and memory, the waitlist scaling table, and notes on
+// unavailable or unsupported servers, errors, losses and mismatches.
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	cfg := r.Config
-	names := make([]string, len(cfg.Servers))
-	for i, s := range cfg.Servers {
-		names[i] = s.Name
-	}
+	names := r.names()
 	fmt.Fprintf(&b, "## Echo servers on loopback\n\nMedian of %d repetition(s); %v window after %v warm-up; "+
-		"server loops=%d; client GOMAXPROCS=%d on %d CPU(s). Ratios are to `%s` (for KiB/conn lower is better); † marks a value whose repetitions spread by more than 25%%.\n\n",
+		"server loops=%d; client GOMAXPROCS=%d on %d CPU(s). Ratios are to `%s` (for KiB/conn lower is better; "+
+		"slow-reader MiB are absolute); † marks a value whose repetitions spread by more than 25%%; n/a means the server "+
+		"could not be built or does not support the scenario.\n\n",
 		cfg.Reps, cfg.Duration, cfg.Warmup, cfg.Loops, runtime.GOMAXPROCS(0), runtime.NumCPU(), BaselineServer)
 
 	tableHeader(&b, append([]string{"scenario", "unit"}, names...))
 	for _, c := range r.Cells {
-		row := []string{c.Scenario.Name(), unitOf(c)}
-		for _, n := range names {
-			row = append(row, r.valueCell(c, n))
-		}
-		tableRow(&b, row)
-	}
-
-	if r.hasLatency() {
-		b.WriteString("\nRound-trip latency, p50 / p99:\n\n")
-		tableHeader(&b, append([]string{"scenario"}, names...))
-		for _, c := range r.Cells {
-			if c.Scenario.Kind != KindTCPPingPong && c.Scenario.Kind != KindUDPPingPong {
-				continue
-			}
-			row := []string{c.Scenario.Name()}
+		switch {
+		case c.Scenario.Kind == KindLoopback:
+			tableRow(&b, r.referenceRow(c, len(names)))
+		case !c.Scenario.InProcess():
+			row := []string{c.Scenario.Name(), unitOf(c)}
 			for _, n := range names {
-				row = append(row, r.latencyCell(c, n))
+				row = append(row, r.valueCell(c, n))
 			}
 			tableRow(&b, row)
 		}
 	}
+	r.writeLimitShare(&b, names)
+	r.writeLatency(&b, names)
+	r.writeUsage(&b, names)
+	r.writeWaitlist(&b)
 	r.writeNotes(&b, names)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func (r *Report) valueCell(c Cell, name string) string {
+// names returns the server names in configuration order.
+func (r *Report) names() []string {
+	names := make([]string, len(r.Config.Servers))
+	for i, s := range r.Config.Servers {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// missing returns "n/a" or "error" when name has no result in c, else "".
+func (r *Report) missing(c Cell, name string) string {
 	if _, gone := r.Unavailable[name]; gone {
 		return "n/a"
 	}
-	s, ok := Summarize(c.Results[name])
-	if !ok {
+	if _, ok := c.Unsupported[name]; ok {
+		return "n/a"
+	}
+	if len(c.Results[name]) == 0 {
 		return "error"
 	}
+	return ""
+}
+
+func (r *Report) valueCell(c Cell, name string) string {
+	if m := r.missing(c, name); m != "" {
+		return m
+	}
+	s, _ := Summarize(c.Results[name])
 	out := formatValue(s.Value, s.Unit)
-	if base, ok := Summarize(c.Results[BaselineServer]); ok && base.Value > 0 {
-		out += fmt.Sprintf(" (%.2f×)", s.Value/base.Value)
+	if s.Capped {
+		out = "≥" + out
+	}
+	if ratio, ok := r.ratio(c, name); ok {
+		out += fmt.Sprintf(" (%.2f×)", ratio)
+	}
+	if s.Unit == UnitMiBGrowth {
+		out += ", pushed " + formatBytes(s.Count)
 	}
 	if s.Noisy() {
 		out += " †"
@@ -71,67 +91,91 @@ func (r *Report) valueCell(c Cell, name string) string {
 	return out
 }
 
-func (r *Report) latencyCell(c Cell, name string) string {
-	if _, gone := r.Unavailable[name]; gone {
-		return "n/a"
+// referenceRow is the loopback row: its value sits in the unit column,
+// because no server is involved.
+func (r *Report) referenceRow(c Cell, servers int) []string {
+	row := []string{c.Scenario.Name() + " (reference: one stream, no server)"}
+	if s, ok := Summarize(c.Results[InProcess]); ok {
+		row = append(row, formatValue(s.Value, s.Unit)+" "+s.Unit)
+	} else {
+		row = append(row, "error")
 	}
-	s, ok := Summarize(c.Results[name])
-	if !ok {
-		return "error"
+	for range servers {
+		row = append(row, "—")
 	}
-	return formatLatency(s.P50) + " / " + formatLatency(s.P99)
+	return row
 }
 
-func (r *Report) hasLatency() bool {
-	for _, c := range r.Cells {
-		if c.Scenario.Kind == KindTCPPingPong || c.Scenario.Kind == KindUDPPingPong {
-			return true
+// writeLimitShare says how much of the loopback reference each server's
+// single-stream bulk rate reaches.
+func (r *Report) writeLimitShare(b *strings.Builder, names []string) {
+	var limit float64
+	var bulk *Cell
+	for i, c := range r.Cells {
+		switch {
+		case c.Scenario.Kind == KindLoopback:
+			if s, ok := Summarize(c.Results[InProcess]); ok {
+				limit = s.Value
+			}
+		case c.Scenario.Kind == KindBulk && c.Scenario.Conns == 1:
+			bulk = &r.Cells[i]
 		}
 	}
-	return false
-}
-
-func (r *Report) writeNotes(b *strings.Builder, names []string) {
-	var notes []string
-	for _, n := range names {
-		if err, gone := r.Unavailable[n]; gone {
-			notes = append(notes, fmt.Sprintf("`%s` unavailable: %v", n, err))
-		}
-	}
-	for _, c := range r.Cells {
-		for _, n := range names {
-			if errs := c.Errors[n]; len(errs) > 0 {
-				notes = append(notes, fmt.Sprintf("`%s` %s: %d failed repetition(s), first: %v", n, c.Scenario.Name(), len(errs), errs[0]))
-			}
-			s, ok := Summarize(c.Results[n])
-			if ok && s.Noisy() {
-				notes = append(notes, fmt.Sprintf("† `%s` %s: repetitions ranged %s–%s %s", n, c.Scenario.Name(),
-					formatValue(s.Min, s.Unit), formatValue(s.Max, s.Unit), s.Unit))
-			}
-			if ok && s.Losses > 0 {
-				notes = append(notes, fmt.Sprintf("`%s` %s: %d datagram(s) lost over %d repetition(s)", n, c.Scenario.Name(), s.Losses, s.Reps))
-			}
-			if ok && s.Mismatches > 0 {
-				notes = append(notes, fmt.Sprintf("⚠ `%s` %s: %d echo mismatch(es): the server corrupted data", n, c.Scenario.Name(), s.Mismatches))
-			}
-		}
-	}
-	if len(notes) == 0 {
+	if limit <= 0 || bulk == nil {
 		return
 	}
-	b.WriteString("\nNotes:\n\n")
-	for _, n := range notes {
-		fmt.Fprintf(b, "- %s\n", n)
+	var parts []string
+	for _, n := range names {
+		if s, ok := Summarize(bulk.Results[n]); ok {
+			parts = append(parts, fmt.Sprintf("`%s` %.0f%%", n, 100*s.Value/limit))
+		}
 	}
+	if len(parts) > 0 {
+		fmt.Fprintf(b, "\n%s reaches, of the loopback reference: %s.\n", bulk.Scenario.Name(), strings.Join(parts, ", "))
+	}
+}
+
+func (r *Report) writeLatency(b *strings.Builder, names []string) {
+	var rows [][]string
+	for _, c := range r.Cells {
+		if c.Scenario.Kind != KindTCPPingPong && c.Scenario.Kind != KindUDPPingPong {
+			continue
+		}
+		row := []string{c.Scenario.Name()}
+		for _, n := range names {
+			row = append(row, r.latencyCell(c, n))
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\nRound-trip latency, p50 / p99:\n\n")
+	tableHeader(b, append([]string{"scenario"}, names...))
+	for _, row := range rows {
+		tableRow(b, row)
+	}
+}
+
+func (r *Report) latencyCell(c Cell, name string) string {
+	if m := r.missing(c, name); m != "" {
+		return m
+	}
+	s, _ := Summarize(c.Results[name])
+	return formatLatency(s.P50) + " / " + formatLatency(s.P99)
 }
 
 // unitOf returns the unit of a scenario's headline value.
 func unitOf(c Cell) string {
 	switch c.Scenario.Kind {
-	case KindBulk:
+	case KindBulk, KindLoopback:
 		return UnitMBps
 	case KindIdle:
 		return UnitKiBPerConn
+	case KindSlowReader:
+		return UnitMiBGrowth
+	case KindWaitlist:
+		return UnitNsPerWait
 	}
 	return UnitRoundTrips
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,17 +11,24 @@ import (
 func TestRunMatrixAgainstStdEcho(t *testing.T) {
 	var progress strings.Builder
 	ghost := Server{Name: "ghost", Build: "./internal/bench/cmd/does-not-exist"}
+	// The test binary as a server that exits with status 3, as echo-server
+	// does for a mode/protocol pair it does not support.
+	t.Setenv(helperEnv, helperExit)
+	unsup := Server{Name: "unsup", Binary: os.Args[0]}
 	std, err := LookupServers("std")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := Config{
-		Servers: []Server{ghost, std[0]},
+		Servers: []Server{ghost, unsup, std[0]},
 		Scenarios: []Scenario{
 			{Kind: KindTCPPingPong, Conns: 2, Size: 64},
 			{Kind: KindBulk, Conns: 1, Size: 64 << 10},
+			{Kind: KindLoopback, Conns: 1, Size: 64 << 10},
 			{Kind: KindUDPPingPong, Conns: 1, Size: 64},
 			{Kind: KindIdle, Conns: 20, Size: idleProbeSize},
+			{Kind: KindSlowReader, Conns: 3, Size: 64 << 10},
+			{Kind: KindWaitlist, Conns: 10},
 		},
 		Duration: 100 * time.Millisecond,
 		Reps:     2,
@@ -35,16 +43,31 @@ func TestRunMatrixAgainstStdEcho(t *testing.T) {
 		t.Errorf("ghost unavailable = %v, want a *BuildError", rep.Unavailable["ghost"])
 	}
 	for _, c := range rep.Cells {
-		rs := c.Results["std"]
-		if len(rs) != 2 || len(c.Errors["std"]) != 0 {
-			t.Errorf("%s: %d results, errors %v", c.Scenario.Name(), len(rs), c.Errors["std"])
+		name := "std"
+		if c.Scenario.InProcess() {
+			name = InProcess
+		} else if !errors.Is(c.Unsupported["unsup"], ErrNotSupported) || len(c.Results["unsup"])+len(c.Errors["unsup"]) != 0 {
+			t.Errorf("%s: unsup = %v, results %v, errors %v; want only ErrNotSupported", c.Scenario.Name(),
+				c.Unsupported["unsup"], c.Results["unsup"], c.Errors["unsup"])
+		}
+		rs := c.Results[name]
+		if len(rs) != 2 || len(c.Errors[name]) != 0 {
+			t.Errorf("%s: %d results, errors %v", c.Scenario.Name(), len(rs), c.Errors[name])
 			continue
 		}
 		for _, r := range rs {
 			if r.Count == 0 || r.Mismatches != 0 {
 				t.Errorf("%s: %+v", c.Scenario.Name(), r)
 			}
+			sampled := c.Scenario.Kind != KindIdle && !c.Scenario.InProcess()
+			if r.Server.Sampled != sampled || (sampled && r.Server.RSSKiB <= 0) {
+				t.Errorf("%s: server usage %+v, want sampled=%v", c.Scenario.Name(), r.Server, sampled)
+			}
 		}
+	}
+	// Two starts of unsup at most (tcp, udp): "not supported" is remembered per protocol.
+	if n := strings.Count(progress.String(), "unsup: n/a"); n != 2 {
+		t.Errorf("unsup was started %d times, want 2 (once per protocol):\n%s", n, progress.String())
 	}
 	var md strings.Builder
 	if err := rep.WriteMarkdown(&md); err != nil {
@@ -52,11 +75,16 @@ func TestRunMatrixAgainstStdEcho(t *testing.T) {
 	}
 	out := md.String()
 	for _, want := range []string{
-		"| scenario | unit | ghost | std |",
-		"| tcp-pingpong c2 64B | rt/s | n/a | ",
+		"| scenario | unit | ghost | unsup | std |",
+		"| tcp-pingpong c2 64B | rt/s | n/a | n/a | ",
 		"(1.00×)",
-		"| idle c20 16B | KiB/conn | n/a |",
+		"| idle c20 16B | KiB/conn | n/a | n/a |",
+		"| loopback c1 64KiB (reference: one stream, no server) | ",
+		"| slow-reader c3 64KiB | MiB growth | n/a | n/a | ",
+		"| 10 | ",
 		"`ghost` unavailable: go build ./internal/bench/cmd/does-not-exist",
+		"`unsup` does not support tcp",
+		"`unsup` does not support udp",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)

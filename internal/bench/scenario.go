@@ -17,23 +17,35 @@ const (
 	KindBulk        Kind = "bulk"
 	KindUDPPingPong Kind = "udp-pingpong"
 	KindIdle        Kind = "idle"
+	KindSlowReader  Kind = "slow-reader"
+	KindLoopback    Kind = "loopback" // in-process reference: one TCP stream, no server
+	KindWaitlist    Kind = "waitlist" // in-process: waitlist.List.Wait scaling
 )
 
-var allKinds = []Kind{KindTCPPingPong, KindBulk, KindUDPPingPong, KindIdle}
+var allKinds = []Kind{KindTCPPingPong, KindBulk, KindLoopback, KindUDPPingPong, KindIdle, KindSlowReader, KindWaitlist}
 
 // Scenario is one row of the matrix.
 type Scenario struct {
 	Kind  Kind
-	Conns int // connections or sockets
-	Size  int // message (ping-pong, idle probe) or write (bulk) size in bytes
+	Conns int // connections, sockets, or (waitlist) sources
+	Size  int // message (ping-pong, idle probe) or write (bulk, slow-reader) size in bytes
 }
 
-// idleProbeSize is the size of the one echo done on each idle connection.
-const idleProbeSize = 16
+// Sizes used by the default matrix.
+const (
+	idleProbeSize   = 16 // the one echo done on each idle connection
+	bulkWriteSize   = 64 << 10
+	slowReaderConns = 50
+)
+
+// WaitlistSizes are the source counts of the waitlist scaling rows.
+var WaitlistSizes = []int{10, 100, 1000, 10000}
 
 // DefaultScenarios returns the standard matrix: TCP ping-pong c1/c100/c1000
-// × 64 B/4 KiB, bulk 64 KiB c1/c50, UDP ping-pong c1/c50 × 64 B/1400 B and
-// idle memory at idleConns connections.
+// × 64 B/4 KiB, bulk 64 KiB c1/c50, the in-process loopback reference, UDP
+// ping-pong c1/c50 × 64 B/1400 B, idle memory at idleConns connections, the
+// slow-reader memory test at 50 connections and the in-process waitlist
+// scaling rows.
 func DefaultScenarios(idleConns int) []Scenario {
 	var out []Scenario
 	for _, c := range []int{1, 100, 1000} {
@@ -42,14 +54,27 @@ func DefaultScenarios(idleConns int) []Scenario {
 		}
 	}
 	for _, c := range []int{1, 50} {
-		out = append(out, Scenario{Kind: KindBulk, Conns: c, Size: 64 << 10})
+		out = append(out, Scenario{Kind: KindBulk, Conns: c, Size: bulkWriteSize})
 	}
+	out = append(out, Scenario{Kind: KindLoopback, Conns: 1, Size: bulkWriteSize})
 	for _, c := range []int{1, 50} {
 		for _, s := range []int{64, 1400} {
 			out = append(out, Scenario{Kind: KindUDPPingPong, Conns: c, Size: s})
 		}
 	}
-	return append(out, Scenario{Kind: KindIdle, Conns: idleConns, Size: idleProbeSize})
+	out = append(out,
+		Scenario{Kind: KindIdle, Conns: idleConns, Size: idleProbeSize},
+		Scenario{Kind: KindSlowReader, Conns: slowReaderConns, Size: bulkWriteSize})
+	for _, n := range WaitlistSizes {
+		out = append(out, Scenario{Kind: KindWaitlist, Conns: n})
+	}
+	return out
+}
+
+// InProcess reports whether the scenario runs inside the harness, once per
+// repetition, instead of against each server.
+func (s Scenario) InProcess() bool {
+	return s.Kind == KindLoopback || s.Kind == KindWaitlist
 }
 
 // ErrUnknownScenario reports a -scenarios entry that names no kind.
@@ -89,8 +114,11 @@ func kindNames() string {
 	return strings.Join(names, ",")
 }
 
-// Name is the row label, e.g. "tcp-pingpong c100 4KiB".
+// Name is the row label, e.g. "tcp-pingpong c100 4KiB" or "waitlist N=1000".
 func (s Scenario) Name() string {
+	if s.Kind == KindWaitlist {
+		return fmt.Sprintf("%s N=%d", s.Kind, s.Conns)
+	}
 	return fmt.Sprintf("%s c%d %s", s.Kind, s.Conns, sizeLabel(s.Size))
 }
 
@@ -114,6 +142,12 @@ func (s Scenario) Run(ctx context.Context, l Load) (Result, error) {
 		return UDPPingPong(ctx, l)
 	case KindIdle:
 		return IdleMemory(ctx, l)
+	case KindSlowReader:
+		return SlowReader(ctx, l)
+	case KindLoopback:
+		return LoopbackLimit(ctx, l)
+	case KindWaitlist:
+		return WaitlistScaling(ctx, l)
 	}
 	return Result{}, fmt.Errorf("%w: %q", ErrUnknownScenario, s.Kind)
 }

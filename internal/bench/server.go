@@ -10,9 +10,10 @@ import (
 // Server describes one echo server of the matrix. Adding a server is one
 // entry in KnownServers.
 type Server struct {
-	Name  string   // column name and -servers key
-	Build string   // Go package to build, relative to the module root
-	Args  []string // flags appended after the common -addr, -proto and -loops
+	Name   string   // column name and -servers key
+	Build  string   // Go package to build, relative to the module root
+	Binary string   // a ready binary to run instead of building Build (tests)
+	Args   []string // flags appended after the common -addr, -proto and -loops
 }
 
 // BaselineServer is the server every other column is compared with.

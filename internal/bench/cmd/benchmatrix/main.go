@@ -1,23 +1,31 @@
 // Command benchmatrix compares echo servers run as separate processes on
-// loopback and prints a Markdown table of medians.
+// loopback and prints (or writes) a Markdown report of medians.
 //
-//	go run ./internal/bench/cmd/benchmatrix -servers reactor,gnet,std
-//	go run ./internal/bench/cmd/benchmatrix -servers gnet,std -quick
+//	go run ./internal/bench/cmd/benchmatrix                       # the whole matrix, tables on stdout
+//	go run ./internal/bench/cmd/benchmatrix -out BENCHMARKS.md    # the page, plus benchmarks.svg next to it
+//	go run ./internal/bench/cmd/benchmatrix -quick -out /tmp/B.md # smoke test of everything
+//	go run ./internal/bench/cmd/benchmatrix -servers gnet,std -scenarios bulk,loopback
 //
-// Progress goes to stderr, the table to stdout. See package bench.
+// Progress, one line per run, goes to stderr. See package bench.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/usocket-go/usocket/internal/bench"
 )
+
+// chartFile is the chart's name, written next to the -out page.
+const chartFile = "benchmarks.svg"
 
 func main() {
 	if err := run(); err != nil {
@@ -26,32 +34,51 @@ func main() {
 	}
 }
 
-func run() error {
+type options struct {
+	servers, scenarios, out string
+	duration, warmup        time.Duration
+	reps, loops, idle       int
+}
+
+func parse(args []string) (options, error) {
+	var o options
 	fs := flag.NewFlagSet("benchmatrix", flag.ContinueOnError)
-	servers := fs.String("servers", "reactor,gnet,std", "comma-separated servers: reactor,single,multi,gnet,std")
-	scenarios := fs.String("scenarios", "", "comma-separated kinds to run: tcp-pingpong,bulk,udp-pingpong,idle (empty = all)")
-	duration := fs.Duration("duration", 3*time.Second, "measurement window per run")
-	warmup := fs.Duration("warmup", 500*time.Millisecond, "warm-up before each window")
-	reps := fs.Int("reps", 3, "repetitions per cell and server (medians are reported)")
-	loops := fs.Int("loops", 0, "event loops passed to every server (0 = NumCPU)")
-	idle := fs.Int("idle-conns", 10000, "connections for the idle-memory scenario")
+	fs.StringVar(&o.servers, "servers", "reactor,single,multi,gnet,std", "comma-separated servers: reactor,single,multi,gnet,std")
+	fs.StringVar(&o.scenarios, "scenarios", "", "comma-separated kinds to run: tcp-pingpong,bulk,loopback,udp-pingpong,idle,slow-reader,waitlist (empty = all)")
+	fs.DurationVar(&o.duration, "duration", 3*time.Second, "measurement window per run (slow-reader: push time; waitlist: both loops)")
+	fs.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "warm-up before each window")
+	fs.IntVar(&o.reps, "reps", 3, "repetitions per cell and server (medians are reported)")
+	fs.IntVar(&o.loops, "loops", 0, "event loops passed to every server (0 = NumCPU)")
+	fs.IntVar(&o.idle, "idle-conns", 10000, "connections for the idle-memory scenario")
+	fs.StringVar(&o.out, "out", "", "write the Markdown page to this file and the chart to "+chartFile+" next to it (default: tables on stdout)")
 	quick := fs.Bool("quick", false, "smoke test: 300ms windows, 100ms warm-up, 1 rep, 1000 idle connections (explicit flags win)")
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		return err
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if *quick {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		quickDefault(set, "duration", duration, 300*time.Millisecond)
-		quickDefault(set, "warmup", warmup, 100*time.Millisecond)
-		quickDefault(set, "reps", reps, 1)
-		quickDefault(set, "idle-conns", idle, 1000)
+		quickDefault(set, "duration", &o.duration, 300*time.Millisecond)
+		quickDefault(set, "warmup", &o.warmup, 100*time.Millisecond)
+		quickDefault(set, "reps", &o.reps, 1)
+		quickDefault(set, "idle-conns", &o.idle, 1000)
 	}
-	list, err := bench.LookupServers(*servers)
+	return o, nil
+}
+
+func run() error {
+	o, err := parse(os.Args[1:])
 	if err != nil {
 		return err
 	}
-	cells, err := bench.FilterScenarios(bench.DefaultScenarios(*idle), *scenarios)
+	list, err := bench.LookupServers(o.servers)
+	if err != nil {
+		return err
+	}
+	cells, err := bench.FilterScenarios(bench.DefaultScenarios(o.idle), o.scenarios)
 	if err != nil {
 		return err
 	}
@@ -61,19 +88,67 @@ func run() error {
 	rep, err := bench.Run(ctx, bench.Config{
 		Servers:   list,
 		Scenarios: cells,
-		Warmup:    *warmup,
-		Duration:  *duration,
-		Reps:      *reps,
-		Loops:     *loops,
+		Warmup:    o.warmup,
+		Duration:  o.duration,
+		Reps:      o.reps,
+		Loops:     o.loops,
 		Progress:  os.Stderr,
 	})
-	if rep != nil {
-		fmt.Fprintf(os.Stderr, "matrix took %v\n", time.Since(start).Round(time.Second))
-		if werr := rep.WriteMarkdown(os.Stdout); werr != nil && err == nil {
-			err = werr
-		}
+	if rep == nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "matrix took %v\n", time.Since(start).Round(time.Second))
+	var werr error
+	if o.out == "" {
+		werr = rep.WriteMarkdown(os.Stdout)
+	} else {
+		werr = writePage(rep, o.out, start)
+	}
+	if err == nil {
+		err = werr
 	}
 	return err
+}
+
+// writePage writes the page to path and the chart next to it.
+func writePage(rep *bench.Report, path string, start time.Time) error {
+	chart := filepath.Join(filepath.Dir(path), chartFile)
+	if err := writeFile(chart, rep.WriteChart); err != nil {
+		return err
+	}
+	page := bench.Page{Command: command(os.Args[1:]), Date: start, Machine: bench.DescribeMachine(), Chart: chartFile}
+	if err := writeFile(path, func(w io.Writer) error { return rep.WritePage(w, page) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", path, chart)
+	return nil
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// command is the invocation as a shell command line.
+func command(args []string) string {
+	parts := []string{"go", "run", "./internal/bench/cmd/benchmatrix"}
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;#~!") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
 }
 
 // quickDefault sets *p to v unless the flag was given explicitly.
