@@ -22,9 +22,8 @@ type Conn struct {
 	remote netip.AddrPort
 
 	// Owned by the loop goroutine.
-	events     uint32  // interest registered with the poller
-	wbuf       *[]byte // bytes being flushed, from woff on
-	woff       int
+	events     uint32   // interest registered with the poller
+	wq         outQueue // bytes taken from out, being flushed
 	state      connState
 	lastActive int64
 	lingerT    *Timer

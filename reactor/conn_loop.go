@@ -43,7 +43,7 @@ func (c *Conn) open() {
 
 // onEvent handles poller readiness for the connection.
 func (c *Conn) onEvent(ev uint32) {
-	if ev&writeEvents != 0 && c.wbuf != nil {
+	if ev&writeEvents != 0 && !c.wq.empty() {
 		c.flush()
 	}
 	if c.state&stClosed != 0 {
@@ -84,7 +84,7 @@ func (c *Conn) read() {
 		c.service()
 	case err == nil: // n == 0: the peer's FIN
 		c.state |= stPeerEOF
-		if c.state&stClosing != 0 && c.wbuf == nil {
+		if c.state&stClosing != 0 && c.wq.empty() {
 			c.closeNow(nil)
 			return
 		}
@@ -128,42 +128,31 @@ func (c *Conn) service() {
 	c.flush()
 }
 
-// takeOutput moves c.out behind c.wbuf. Called with c.mu held.
+// takeOutput moves c.out behind the queue. Called with c.mu held.
 func (c *Conn) takeOutput() {
-	if c.out == nil || len(*c.out) == 0 {
+	if c.out == nil {
 		return
 	}
-	if c.wbuf == nil {
-		c.wbuf, c.out, c.woff = c.out, nil, 0
-		return
+	if len(*c.out) == 0 {
+		bufpool.Put(c.out)
+	} else {
+		c.wq.push(c.out)
 	}
-	if c.woff > 0 { // compact before growing
-		n := copy(*c.wbuf, (*c.wbuf)[c.woff:])
-		*c.wbuf = (*c.wbuf)[:n]
-		c.woff = 0
-	}
-	*c.wbuf = append(*c.wbuf, *c.out...)
-	bufpool.Put(c.out)
 	c.out = nil
 }
 
 // flush writes what it can, then settles water marks, pending shutdowns and
 // poller interest.
 func (c *Conn) flush() {
-	if c.wbuf != nil {
-		n, err := unix.Write(c.fd, (*c.wbuf)[c.woff:])
+	if !c.wq.empty() {
+		n, err := c.wq.send(c.fd, c.loop.iov)
 		if n > 0 {
-			c.woff += n
 			c.queued.Add(int64(-n))
 			c.touch()
 		}
 		if err != nil && err != unix.EAGAIN && err != unix.EINTR {
 			c.closeNow(wrapSyscall("write", err))
 			return
-		}
-		if c.woff == len(*c.wbuf) {
-			bufpool.Put(c.wbuf)
-			c.wbuf, c.woff = nil, 0
 		}
 	}
 	if c.wn != nil {
@@ -172,7 +161,7 @@ func (c *Conn) flush() {
 			return
 		}
 	}
-	if c.wbuf == nil {
+	if c.wq.empty() {
 		if c.state&stWantShutWr != 0 && c.state&stWrShut == 0 {
 			_ = unix.Shutdown(c.fd, unix.SHUT_WR)
 			c.state |= stWrShut
@@ -208,7 +197,7 @@ func (c *Conn) updateInterest() {
 	if c.state&(stPaused|stPeerEOF) == 0 || (c.state&stClosing != 0 && c.state&stPeerEOF == 0) {
 		want |= readEvents
 	}
-	if c.wbuf != nil {
+	if !c.wq.empty() {
 		want |= writeEvents
 	}
 	if want == c.events {
@@ -233,7 +222,7 @@ func (c *Conn) lingerExpired() {
 	if c.state&stClosed != 0 {
 		return
 	}
-	if c.wbuf != nil { // output still queued: give up on it
+	if !c.wq.empty() { // output still queued: give up on it
 		c.abort(ErrLingerTimeout)
 		return
 	}
@@ -275,8 +264,7 @@ func (c *Conn) closeNow(reason error) {
 	l.timers.remove(c.idleT)
 	l.timers.remove(c.lingerT)
 	c.markClosed()
-	bufpool.Put(c.wbuf)
-	c.wbuf, c.woff = nil, 0
+	c.wq.reset()
 	c.queued.Store(0)
 	l.forget(c.fd, c.events)
 	c.events = 0

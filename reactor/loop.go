@@ -23,6 +23,7 @@ type loop struct {
 	idx    int
 	poller *poller
 	buf    []byte     // read buffer shared by the loop's connections
+	iov    [][]byte   // writev scratch
 	fds    []pollable // indexed by file descriptor
 	timers timerHeap
 	conns  atomic.Int64 // open connections, readable from anywhere
@@ -33,7 +34,7 @@ func newLoop(r *Reactor, idx int) (*loop, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loop{r: r, idx: idx, poller: p, buf: make([]byte, r.opts.ReadBufferSize)}
+	l := &loop{r: r, idx: idx, poller: p, buf: make([]byte, r.opts.ReadBufferSize), iov: make([][]byte, 0, maxIov)}
 	if err := l.timers.open(); err != nil {
 		p.close()
 		return nil, err
