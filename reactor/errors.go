@@ -24,6 +24,10 @@ var (
 	// traffic for longer than the idle timeout.
 	ErrIdleTimeout = errors.New("reactor: idle timeout")
 
+	// ErrEdgeWatcher is returned by SetInterest on a Watcher made by
+	// WatchEdge, whose interest is fixed.
+	ErrEdgeWatcher = errors.New("reactor: edge watcher has fixed interest")
+
 	// ErrNilHandler is returned when a nil Handler is passed.
 	ErrNilHandler = errors.New("reactor: nil handler")
 

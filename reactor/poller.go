@@ -14,6 +14,8 @@ const (
 	readEvents  = unix.EPOLLIN
 	writeEvents = unix.EPOLLOUT
 	errEvents   = unix.EPOLLERR | unix.EPOLLHUP
+	// edgeEvents is the fixed interest of an edge watcher (WatchEdge).
+	edgeEvents = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
 )
 
 // poller is a loop's epoll instance plus gnet's lock-free task queue.
@@ -160,13 +162,12 @@ func (p *poller) poll(dispatch func(fd int, ev uint32)) error {
 	}
 }
 
-// wait fills p.events: first without blocking; if nothing is ready, the
-// goroutine parks in the Go runtime poller until epfd becomes readable.
+// wait fills p.events. RawConn.Read tries first without blocking; if
+// nothing is ready, the goroutine parks in the Go runtime poller until epfd
+// becomes readable and tries again. (A separate try before it would only
+// add an epoll_wait each time the loop goes idle.)
 func (p *poller) wait() error {
 	p.n = 0
-	if p.try() {
-		return nil
-	}
 	return p.raw.Read(p.tryFn)
 }
 

@@ -6,17 +6,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// FDHandler receives readiness for a raw descriptor given to Watch. Its
-// methods run on the watcher's loop and must not block.
+// FDHandler receives readiness for a raw descriptor given to Watch or
+// WatchEdge. Its methods run on the watcher's loop and must not block.
 type FDHandler interface {
 	// OnReadable is called while the descriptor is readable and read
-	// interest is on (level-triggered: read until EAGAIN or it fires again).
+	// interest is on (level-triggered: read until EAGAIN or it fires
+	// again). For an edge watcher it is called once per edge instead; see
+	// WatchEdge.
 	OnReadable(w *Watcher)
 	// OnWritable is called while the descriptor is writable and write
-	// interest is on.
+	// interest is on, or once per edge for an edge watcher.
 	OnWritable(w *Watcher)
 	// OnClose is called once, after the descriptor was closed by Close or
-	// because the reactor stopped (err is then ErrClosed).
+	// because the reactor stopped (err is then ErrClosed). For an edge
+	// watcher the descriptor is then unregistered but still open: the
+	// caller closes it.
 	OnClose(w *Watcher, err error)
 }
 
@@ -30,7 +34,8 @@ type Watcher struct {
 	events uint32        // loop-owned
 	want   atomic.Uint32 // requested interest
 	closed atomic.Bool
-	gone   bool // loop-owned: fd closed
+	gone   bool // loop-owned: fd closed (an edge watcher's: unregistered)
+	edge   bool // registered once, edge-triggered; the caller owns fd
 }
 
 // Watch hands fd, which must be non-blocking, to a loop; the Watcher owns
@@ -50,6 +55,35 @@ func (r *Reactor) Watch(fd int, h FDHandler) (*Watcher, error) {
 	return w, nil
 }
 
+// WatchEdge registers fd, which must be non-blocking, with a loop in
+// edge-triggered mode, for callers that do the I/O themselves from other
+// goroutines (a blocking facade in the style of Go's own poller). The
+// interest is EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET, set once: there is no
+// epoll_ctl and no task per operation. The loop calls OnReadable when the
+// descriptor becomes readable (new data, the peer's FIN, an error or a
+// hang-up) and OnWritable when it becomes writable (or errs or hangs up).
+// An edge is reported once: a caller that gets EAGAIN waits for the next
+// call, which comes for any readiness that arrives after the EAGAIN (epoll
+// also reports the state at registration). SetInterest does not apply.
+//
+// Unlike Watch, the Watcher does not own fd: Close and the reactor stopping
+// only unregister it, and OnClose says so; the caller closes fd after
+// OnClose, once no goroutine uses it any more.
+func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
+	if h == nil {
+		return nil, ErrNilHandler
+	}
+	if fd < 0 {
+		return nil, wrapSyscall("watch", unix.EBADF)
+	}
+	w := &Watcher{loop: r.pick(), fd: fd, h: h, edge: true}
+	w.want.Store(edgeEvents)
+	if err := w.loop.run(registerWatchTask, w); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
 func registerWatchTask(p any) error {
 	w := p.(*Watcher)
 	if err := w.loop.add(w.fd, w, 0); err != nil {
@@ -61,11 +95,18 @@ func registerWatchTask(p any) error {
 }
 
 // FD returns the descriptor. Use it only on the watcher's loop (in an
-// FDHandler method or Execute), where it cannot be closed under you.
+// FDHandler method or Execute), where it cannot be closed under you; an
+// edge watcher's caller, who closes the descriptor, may use it anywhere
+// until then.
 func (w *Watcher) FD() int { return w.fd }
 
 // SetInterest chooses which readiness to report. Safe from any goroutine.
+// An edge watcher reports both, always: for it SetInterest does nothing and
+// returns ErrEdgeWatcher.
 func (w *Watcher) SetInterest(read, write bool) error {
+	if w.edge {
+		return ErrEdgeWatcher
+	}
 	var ev uint32
 	if read {
 		ev |= readEvents
@@ -135,7 +176,7 @@ func (w *Watcher) onEvent(ev uint32) {
 	if ev&(writeEvents|errEvents) != 0 && w.events&writeEvents != 0 {
 		w.call(w.h.OnWritable)
 	}
-	if !w.gone && ev&(readEvents|errEvents) != 0 && w.events&readEvents != 0 {
+	if !w.gone && ev&(readEvents|unix.EPOLLRDHUP|errEvents) != 0 && w.events&readEvents != 0 {
 		w.call(w.h.OnReadable)
 	}
 }
@@ -159,7 +200,9 @@ func (w *Watcher) closeNow(err error) {
 	w.closed.Store(true)
 	w.loop.forget(w.fd, w.events)
 	w.events = 0
-	_ = unix.Close(w.fd)
+	if !w.edge {
+		_ = unix.Close(w.fd)
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			w.loop.r.report(newPanicError(v))

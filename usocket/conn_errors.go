@@ -1,9 +1,6 @@
 package usocket
 
-import (
-	"errors"
-	"net"
-)
+import "net"
 
 // opError returns err in the standard shape for an operation on c: a
 // *net.OpError around an *Error carrying the condition class.
@@ -22,13 +19,4 @@ func (c *Conn) timeoutError(op string) error {
 		src = a
 	}
 	return NewTimeoutError(op, "tcp", src, c.raddr)
-}
-
-// causeError reports the reason the reactor closed the connection: a reset,
-// a failed write, or the reactor stopping (then as net.ErrClosed).
-func (c *Conn) causeError(op string, cause error) error {
-	if cause == nil || errors.Is(cause, net.ErrClosed) {
-		return c.opError(op, net.ErrClosed)
-	}
-	return c.opError(op, cause)
 }

@@ -1,14 +1,12 @@
 package usocket
 
-import (
-	"net"
-	"syscall"
-)
+import "syscall"
 
 // SyscallConn returns a raw view of the socket, for socket options that
 // this package does not cover (usocket's SOCKET, the descriptor). Only its
-// Control method works: the descriptor belongs to an event loop, so its
-// Read and Write methods return an *ImplementationError matching
+// Control method works: the Conn's Read and Write do the descriptor's
+// I/O and rely on an event loop's readiness reports, so its Read and Write
+// methods return an *ImplementationError matching
 // ErrUnsupported inside a *net.OpError. The function given to Control must
 // not block or keep the descriptor.
 func (c *Conn) SyscallConn() (syscall.RawConn, error) {
@@ -22,18 +20,18 @@ type rawConn struct{ c *Conn }
 
 // Control calls f with the descriptor while it is guaranteed open.
 func (r rawConn) Control(f func(fd uintptr)) error {
-	if err := r.c.rc.Control(f); err != nil {
-		return r.c.opError("raw-control", net.ErrClosed)
-	}
-	return nil
+	return r.c.control("raw-control", func(fd int) error {
+		f(uintptr(fd))
+		return nil
+	})
 }
 
-// Read is not supported: the event loop owns the descriptor's reads.
+// Read is not supported: Conn.Read owns the descriptor's reads.
 func (r rawConn) Read(func(fd uintptr) bool) error {
 	return r.c.opError("raw-read", &ImplementationError{Kind: ErrUnsupported, Feature: "RawConn.Read", Context: "Conn.SyscallConn"})
 }
 
-// Write is not supported: the event loop owns the descriptor's writes.
+// Write is not supported: Conn.Write owns the descriptor's writes.
 func (r rawConn) Write(func(fd uintptr) bool) error {
 	return r.c.opError("raw-write", &ImplementationError{Kind: ErrUnsupported, Feature: "RawConn.Write", Context: "Conn.SyscallConn"})
 }

@@ -1,10 +1,9 @@
 package usocket
 
 import (
-	"net"
-	"os"
 	"strconv"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Direction says which side of a connection Shutdown closes. Its values are
@@ -16,7 +15,7 @@ const (
 	// ShutdownRead is :INPUT: no more reading (SHUT_RD).
 	ShutdownRead Direction = 1 << iota
 	// ShutdownWrite is :OUTPUT: no more writing; the peer reads EOF once
-	// queued output is sent (SHUT_WR).
+	// what was written is sent (SHUT_WR).
 	ShutdownWrite
 	// ShutdownBoth is :IO: both (SHUT_RDWR).
 	ShutdownBoth = ShutdownRead | ShutdownWrite
@@ -55,47 +54,37 @@ func (c *Conn) Shutdown(dir Direction) error {
 	return &InputError{Op: "Shutdown", Arg: "direction", Value: int(dir), Reason: "want ShutdownRead, ShutdownWrite or ShutdownBoth"}
 }
 
-// CloseWrite shuts down the write side once the queued output is sent: the
-// peer reads EOF, and reading goes on (a half-close). Later Writes fail
-// with EPIPE, as on a *net.TCPConn.
+// CloseWrite shuts down the write side (SHUT_WR): the kernel sends what
+// was written, then the peer reads EOF, and reading goes on (a
+// half-close). Later Writes fail with EPIPE, as on a *net.TCPConn.
 func (c *Conn) CloseWrite() error {
-	c.mu.Lock()
-	closed, gone := c.closed, c.gone
-	c.wrShut = true
-	c.mu.Unlock()
-	switch {
-	case closed:
-		return c.opError("close", net.ErrClosed)
-	case gone:
-		return c.opError("close", os.NewSyscallError("shutdown", syscall.ENOTCONN))
+	err := c.control("close", func(fd int) error {
+		if c.wrShut.Load() {
+			return nil
+		}
+		if err := shutdown(fd, unix.SHUT_WR); err != nil {
+			return err
+		}
+		c.wrShut.Store(true)
+		return nil
+	})
+	if err == nil {
+		signal(c.wready) // a Write waiting for room fails now
 	}
-	if err := c.rc.CloseWrite(); err != nil {
-		return c.causeError("close", err)
-	}
-	signal(c.wready) // a Write waiting for room fails now
-	return nil
+	return err
 }
 
-// CloseRead shuts down the read side: buffered input is dropped, Read
-// returns io.EOF, and the system stops delivering data.
+// CloseRead shuts down the read side (SHUT_RD): Read returns io.EOF from
+// now on, even for bytes already received, and the system stops
+// delivering data.
 func (c *Conn) CloseRead() error {
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return c.opError("close", net.ErrClosed)
+	err := c.control("close", func(fd int) error {
+		c.rdShut.Store(true)
+		return shutdown(fd, unix.SHUT_RD)
+	})
+	if err == nil {
+		signal(c.rready)
+		c.sig.Notify()
 	}
-	if c.gone {
-		c.mu.Unlock()
-		return c.opError("close", os.NewSyscallError("shutdown", syscall.ENOTCONN))
-	}
-	c.rdShut = true
-	c.rq.reset()
-	if c.paused {
-		c.paused = false
-		_ = c.rc.ResumeRead() // let the loop see the shutdown (a read of 0)
-	}
-	c.mu.Unlock()
-	err := c.control("shutdown", func(fd int) error { return shutdownRead(fd) })
-	c.notifyRead()
 	return err
 }

@@ -8,11 +8,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The socket calls behind CloseRead and the socket options. Each runs inside
-// reactor.Conn.Control, while the descriptor is guaranteed open.
+// The socket calls behind CloseRead, CloseWrite and the socket options.
+// Each runs inside Conn.control, while the descriptor is guaranteed open.
 
-func shutdownRead(fd int) error {
-	if err := unix.Shutdown(fd, unix.SHUT_RD); err != nil {
+// shutdown shuts down one side (unix.SHUT_RD or unix.SHUT_WR).
+func shutdown(fd, how int) error {
+	if err := unix.Shutdown(fd, how); err != nil {
 		return os.NewSyscallError("shutdown", err)
 	}
 	return nil

@@ -43,9 +43,10 @@ type Dialer struct {
 	LocalHost string
 	LocalPort int
 
-	// ReadBufferLimit is how many received bytes the Conn holds for its
-	// reader before it stops reading from the socket; 0 means
-	// DefaultReadBufferLimit.
+	// ReadBufferLimit bounds the received bytes waiting for the reader: it
+	// is the size asked for the socket's receive buffer (SO_RCVBUF, which
+	// Linux doubles for its bookkeeping). Once it is full, TCP flow control
+	// holds the peer back. 0 means DefaultReadBufferLimit.
 	ReadBufferLimit int
 
 	// Control, if not nil, is called after creating the socket and before
@@ -128,15 +129,15 @@ func (d *Dialer) dial(ctx context.Context, network, addr string) (*Conn, error) 
 			return nil, MapError(err)
 		}
 	}
-	c := newConn(addrPortOf(nc.RemoteAddr()), d.ReadBufferLimit)
-	if la := addrPortOf(nc.LocalAddr()); la.IsValid() {
-		c.laddr.Store(net.TCPAddrFromAddrPort(la))
-	}
-	rc, err := r.Attach(nc, dialHandler{c})
+	src, dst := nc.LocalAddr(), nc.RemoteAddr()
+	fd, err := detachFD(nc.(*net.TCPConn))
 	if err != nil {
-		return nil, c.opError("dial", err)
+		return nil, NewOpError("dial", network, src, dst, err)
 	}
-	c.rc = rc
+	c, err := startConn(r, fd, addrPortOf(dst), addrPortOf(src), d.ReadBufferLimit)
+	if err != nil {
+		return nil, NewOpError("dial", network, src, dst, err)
+	}
 	return c, nil
 }
 

@@ -178,8 +178,10 @@ func TestDialerOptions(t *testing.T) {
 	if ka, err := c.KeepAlive(); err != nil || !ka {
 		t.Errorf("KeepAlive = %v, %v; want true", ka, err)
 	}
-	if c.limit != 4096 {
-		t.Errorf("read limit %d", c.limit)
+	// ReadBufferLimit is SO_RCVBUF, which Linux reports doubled.
+	var rcvbuf int
+	if err := c.control("get", func(fd int) (err error) { rcvbuf, err = optRcvBuf.get(fd); return err }); err != nil || rcvbuf != 2*4096 {
+		t.Errorf("SO_RCVBUF = %d, %v; want 2*4096", rcvbuf, err)
 	}
 	var plain Dialer
 	c2, err := plain.Connect(testCtx(t), "127.0.0.1", int(ln.AddrPort().Port()))

@@ -31,22 +31,22 @@
 // consumers look for: CloseRead, CloseWrite and SyscallConn. Addresses are
 // *net.TCPAddr, with netip.AddrPort getters beside them.
 //
-// Under the hood a Conn is a [reactor.Conn]: an event loop reads the
-// socket into the Conn's buffer and writes its queued output, and a
-// blocked Read or Write parks only the calling goroutine. The buffers are
-// bounded in both directions: a Conn holds at most
-// [Dialer.ReadBufferLimit] unread bytes ([DefaultReadBufferLimit], 256 KiB)
-// before the loop stops reading, so TCP flow control holds a fast peer back,
-// and Write blocks while the loop's queue is above the reactor's high-water
-// mark. The peer's FIN is an io.EOF to Read while writing goes on
-// (half-close), and Close flushes queued output before closing; Abort
-// resets. While nothing is queued, Write writes to the socket from the
-// calling goroutine, which keeps the loop out of the common case.
+// Under the hood a Conn is a non-blocking socket watched by a reactor
+// event loop in edge-triggered mode ([reactor.Reactor.WatchEdge]), in the
+// design of Go's own poller: Read and Write make their system calls from
+// the calling goroutine, and only when the socket is not ready do they
+// park, until the loop reports a readiness edge. Nothing is buffered in
+// user space: received bytes stay in the kernel until Read takes them, at
+// most [Dialer.ReadBufferLimit] ([DefaultReadBufferLimit], 256 KiB, set as
+// SO_RCVBUF), so TCP flow control holds a fast peer back; Write returns
+// once the kernel has taken all of its buffer. The peer's FIN is an io.EOF
+// to Read while writing goes on (half-close); Close closes the socket, and
+// the kernel still sends what was written; Abort resets.
 //
-// A Listener's reactor accepts into a small queue that Accept takes from;
-// when the queue is full it stops accepting, and further connections wait
-// in the kernel's backlog. Conns and Listeners are also waitlist sources
-// (package waitlist), so many of them can be waited on at once.
+// Accept calls accept(2) itself in the same way: connections nobody
+// accepts wait in the kernel's backlog. Conns and Listeners are also
+// waitlist sources (package waitlist), so many of them can be waited on at
+// once.
 //
 // # Timeouts and deadlines
 //

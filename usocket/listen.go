@@ -4,18 +4,16 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
+	"golang.org/x/sys/unix"
 )
-
-// acceptQueue bounds the connections a Listener holds for Accept. When it
-// is full the listener stops accepting and new connections wait in the
-// kernel's backlog, as they would for a listener nobody accepts on.
-const acceptQueue = 32
 
 // ListenConfig holds the options for listening; its fields are the keyword
 // arguments of usocket's SOCKET-LISTEN. The zero value for each field is
@@ -30,8 +28,8 @@ type ListenConfig struct {
 	// (:BACKLOG). 0 means the system's maximum (somaxconn), not usocket's 5.
 	Backlog int
 
-	// ReadBufferLimit is the ReadBufferLimit of accepted connections; 0
-	// means DefaultReadBufferLimit.
+	// ReadBufferLimit is the ReadBufferLimit of accepted connections (see
+	// Dialer.ReadBufferLimit); 0 means DefaultReadBufferLimit.
 	ReadBufferLimit int
 
 	// Reactor runs the listener and its connections; nil means
@@ -83,24 +81,32 @@ func (lc *ListenConfig) Listen(ctx context.Context, host string, port int) (*Lis
 		}
 	}
 	l := &Listener{
+		r:         r,
 		reuse:     lc.ReuseAddress == nil || *lc.ReuseAddress,
 		readLimit: lc.ReadBufferLimit,
 		ready:     make(chan struct{}, 1),
 		done:      make(chan struct{}),
 	}
-	opts := []reactor.ListenOption{reactor.WithListenControl(l.control)}
-	if lc.Backlog > 0 {
-		opts = append(opts, reactor.WithBacklog(lc.Backlog))
-	}
-	rl, err := r.Listen(ctx, network, netip.AddrPortFrom(ip, uint16(port)).String(), acceptHandler{l}, opts...)
+	nl := net.ListenConfig{Control: l.control}
+	gl, err := nl.Listen(ctx, network, netip.AddrPortFrom(ip, uint16(port)).String())
 	if err != nil {
 		return nil, MapError(err)
 	}
-	l.mu.Lock()
-	l.rl = rl
-	l.addr, _ = rl.Addr().(*net.TCPAddr)
-	l.updatePauseLocked()
-	l.mu.Unlock()
+	l.addr, _ = gl.Addr().(*net.TCPAddr)
+	fd, err := detachFD(gl.(*net.TCPListener))
+	if err != nil {
+		return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: err})
+	}
+	if lc.Backlog > 0 {
+		if err := unix.Listen(fd, lc.Backlog); err != nil {
+			_ = unix.Close(fd)
+			return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: os.NewSyscallError("listen", err)})
+		}
+	}
+	l.fd.init(fd)
+	if err := l.fd.watch(r, (*listenEvents)(l)); err != nil {
+		return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: err})
+	}
 	return l, nil
 }
 
@@ -120,26 +126,26 @@ func listenInputError(err error) error {
 }
 
 // Listener is a TCP listening socket: the Go form of usocket's
-// STREAM-SERVER-USOCKET. It is a net.Listener. The reactor accepts
-// connections in the background into a small queue that Accept takes from;
-// when the queue is full, new connections wait in the kernel's backlog.
+// STREAM-SERVER-USOCKET. It is a net.Listener. Accept calls accept(2) on
+// the non-blocking socket itself and, when no connection is waiting, parks
+// until a reactor event loop reports one: connections nobody accepts wait
+// in the kernel's backlog.
 //
 // Multiple goroutines may invoke methods on a Listener simultaneously.
 type Listener struct {
-	rl        *reactor.Listener
+	fd        fdLife
+	r         *reactor.Reactor // runs the listener and its connections
 	addr      *net.TCPAddr
 	reuse     bool
 	readLimit int
 
-	mu     sync.Mutex
-	queue  []*Conn // accepted, not yet taken by Accept
-	paused bool    // accepting is paused because the queue is full
-	closed bool
-
-	ready chan struct{} // token: the queue or the state changed
-	done  chan struct{} // closed by Close
-	dl    deadline
-	sig   waitlist.Signal
+	closed   atomic.Bool
+	ready    chan struct{} // token: a connection may be waiting
+	waiting  atomic.Int32  // Accepts parked on ready
+	done     chan struct{} // closed by Close or the reactor stopping
+	doneOnce sync.Once
+	dl       deadline
+	sig      waitlist.Signal
 }
 
 var (
@@ -178,94 +184,90 @@ func (l *Listener) AcceptConn(ctx context.Context) (*Conn, error) {
 }
 
 func (l *Listener) accept(ctx context.Context) (*Conn, error) {
+	if !l.fd.acquire() {
+		return nil, l.opError(net.ErrClosed)
+	}
+	defer l.fd.release()
 	for {
-		l.mu.Lock()
-		switch {
-		case l.closed:
-			l.mu.Unlock()
-			return nil, l.opError(net.ErrClosed)
-		case l.dl.expired():
-			l.mu.Unlock()
+		if l.dl.expired() {
 			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
-		case len(l.queue) > 0:
-			c := l.queue[0]
-			l.queue[0] = nil
-			l.queue = l.queue[1:]
-			more := len(l.queue) > 0
-			l.updatePauseLocked()
-			l.mu.Unlock()
-			if more {
-				signal(l.ready)
-			}
-			return c, nil
 		}
-		l.mu.Unlock()
-		select {
-		case <-l.ready:
-		case <-l.done:
-		case <-l.dl.wait():
-		case <-ctx.Done():
-			return nil, l.opError(ctx.Err())
+		fd, sa, err := unix.Accept4(l.fd.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		switch err {
+		case nil:
+			l.passReady()
+			return l.startConn(fd, sa)
+		case unix.EINTR, unix.ECONNABORTED:
+			continue
+		case unix.EAGAIN:
+		default:
+			l.passReady()
+			return nil, NewAcceptError("tcp", l.addr, os.NewSyscallError("accept4", err))
+		}
+		l.waiting.Add(1)
+		err = l.await(ctx)
+		l.waiting.Add(-1)
+		if err != nil {
+			return nil, err
 		}
 	}
 }
 
-// enqueue is called on a loop with a newly accepted connection.
-func (l *Listener) enqueue(c *Conn) {
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
-		_ = c.Abort()
-		return
-	}
-	l.queue = append(l.queue, c)
-	l.updatePauseLocked()
-	l.mu.Unlock()
-	signal(l.ready)
-	l.sig.Notify()
-}
-
-// updatePauseLocked pauses accepting while the queue is full and resumes it
-// once Accept has taken half. The reactor calls are made under l.mu so that
-// they reach the loop in the order they were decided.
-func (l *Listener) updatePauseLocked() {
-	if l.rl == nil || l.closed {
-		return
-	}
-	switch {
-	case !l.paused && len(l.queue) >= acceptQueue:
-		l.paused = true
-		_ = l.rl.PauseAccept()
-	case l.paused && len(l.queue) <= acceptQueue/2:
-		l.paused = false
-		_ = l.rl.ResumeAccept()
+// await parks Accept until the readiness token comes, the listener is
+// closed, the deadline passes or ctx ends.
+func (l *Listener) await(ctx context.Context) error {
+	select {
+	case <-l.ready:
+		return nil
+	case <-l.done:
+		return l.opError(net.ErrClosed)
+	case <-l.dl.wait():
+		return NewTimeoutError("accept", "tcp", nil, l.addr)
+	case <-ctx.Done():
+		return l.opError(ctx.Err())
 	}
 }
 
-// Close stops listening and frees the port; connections waiting in the
-// queue are reset, connections already accepted are not affected. Blocked
-// Accept calls return an error wrapping net.ErrClosed.
+// passReady hands the token on when other Accepts are parked: more
+// connections may be waiting.
+func (l *Listener) passReady() {
+	if l.waiting.Load() > 0 {
+		signal(l.ready)
+	}
+}
+
+// startConn makes the Conn for an accepted socket.
+func (l *Listener) startConn(fd int, sa unix.Sockaddr) (*Conn, error) {
+	var laddr netip.AddrPort
+	if ls, err := unix.Getsockname(fd); err == nil {
+		laddr = sockAddrPort(ls)
+	}
+	_ = optNoDelay.set(fd, 1) // usocket's default, and the standard library's
+	c, err := startConn(l.r, fd, sockAddrPort(sa), laddr, l.readLimit)
+	if err != nil {
+		return nil, l.opError(err)
+	}
+	return c, nil
+}
+
+// Close stops listening and frees the port before it returns; connections
+// waiting in the backlog are reset, connections already accepted are not
+// affected. Blocked Accept calls return an error wrapping net.ErrClosed.
 func (l *Listener) Close() error {
-	l.mu.Lock()
-	if l.closed {
-		l.mu.Unlock()
+	if l.closed.Swap(true) {
 		return l.opErrorOp("close", net.ErrClosed)
 	}
-	l.closed = true
-	queue := l.queue
-	l.queue = nil
-	l.mu.Unlock()
-	close(l.done)
+	l.fd.startClose()
+	l.finish()
 	l.dl.stop()
-	l.sig.Notify()
-	err := l.rl.Close()
-	for _, c := range queue {
-		_ = c.Abort()
-	}
-	if err != nil {
-		return l.opErrorOp("close", err)
-	}
+	<-l.fd.gone
 	return nil
+}
+
+// finish wakes every blocked Accept for good.
+func (l *Listener) finish() {
+	l.doneOnce.Do(func() { close(l.done) })
+	l.sig.Notify()
 }
 
 // Addr returns the bound address, a *net.TCPAddr with the real port when
@@ -281,10 +283,7 @@ func (l *Listener) AddrPort() netip.AddrPort { return unmapAddrPort(l.addr.AddrP
 // which errors.Is(err, os.ErrDeadlineExceeded) holds. The zero time removes
 // it.
 func (l *Listener) SetDeadline(t time.Time) error {
-	l.mu.Lock()
-	closed := l.closed
-	l.mu.Unlock()
-	if closed {
+	if l.closed.Load() {
 		return l.opErrorOp("set", net.ErrClosed)
 	}
 	l.dl.reset(t)
@@ -328,12 +327,15 @@ func (l *Listener) SetOption(name OptionName, v any) error {
 	return unimplementedOption(name, "Listener.SetOption")
 }
 
-// Ready reports whether Accept would not block: a connection is queued or
-// the listener is closed. It makes Listener a waitlist.Source.
+// Ready reports whether Accept would not block: a connection is waiting
+// in the backlog (polled without blocking) or the listener is closed. It
+// makes Listener a waitlist.Source.
 func (l *Listener) Ready() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.queue) > 0 || l.closed
+	if !l.fd.acquire() {
+		return true
+	}
+	defer l.fd.release()
+	return pollReady(l.fd.fd)
 }
 
 // WaitSignal returns the listener's readiness signal, for package waitlist.

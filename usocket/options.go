@@ -26,7 +26,7 @@ func (c *Conn) SetKeepAlive(on bool) error { return c.setInt("set", optKeepAlive
 func (c *Conn) KeepAlive() (bool, error) { return c.getBool(optKeepAlive) }
 
 // SetReadBuffer sets the kernel's receive buffer size (SO_RCVBUF), as on a
-// *net.TCPConn.
+// *net.TCPConn; it replaces the ReadBufferLimit the Conn was made with.
 func (c *Conn) SetReadBuffer(bytes int) error {
 	if bytes < 0 {
 		return &InputError{Op: "SetReadBuffer", Arg: "bytes", Value: bytes, Reason: "negative"}
@@ -60,7 +60,8 @@ func (c *Conn) SetReadTimeout(d time.Duration) error {
 func (c *Conn) ReadTimeout() time.Duration { return time.Duration(c.rto.Load()) }
 
 // SetWriteTimeout sets usocket's :SEND-TIMEOUT: each Write that waits
-// longer than d for room in the outbound queue fails with a timeout error.
+// longer than d for room in the socket's send buffer fails with a timeout
+// error.
 // Unlike on SBCL it is separate from the receive timeout, and it works.
 // 0 removes it; a negative d gives an *InputError.
 func (c *Conn) SetWriteTimeout(d time.Duration) error {
@@ -153,12 +154,13 @@ func (c *Conn) getBool(o sockopt) (bool, error) {
 // control runs f on the open descriptor; after Close it fails with
 // net.ErrClosed inside a *net.OpError.
 func (c *Conn) control(op string, f func(fd int) error) error {
-	var ferr error
-	if err := c.rc.Control(func(fd uintptr) { ferr = f(int(fd)) }); err != nil {
+	if !c.fd.acquire() {
 		return c.opError(op, net.ErrClosed)
 	}
-	if ferr != nil {
-		return c.opError(op, ferr)
+	err := f(c.fd.fd)
+	c.fd.release()
+	if err != nil {
+		return c.opError(op, err)
 	}
 	return nil
 }

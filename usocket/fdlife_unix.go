@@ -1,0 +1,193 @@
+//go:build unix
+
+package usocket
+
+import (
+	"net/netip"
+	"os"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/usocket-go/usocket/reactor"
+	"golang.org/x/sys/unix"
+)
+
+// closingBit marks an fdLife whose descriptor is being closed; the bits
+// below it count the goroutines using the descriptor.
+const closingBit = 1 << 63
+
+// fdLife guards a non-blocking descriptor that user goroutines read,
+// write and accept on directly while an edge watcher (reactor.WatchEdge)
+// tells them when to retry. It follows the design of Go's own poller
+// without a lock across any system call: each use takes a reference
+// (acquire) and drops it after the call (release); closing sets a bit that
+// refuses new references. Once the bit is set and the last reference is
+// gone, the watcher is unregistered on its loop, and the descriptor is
+// closed when both that and OnClose have happened, so its number cannot be
+// reused while anyone might still use it.
+type fdLife struct {
+	fd    int
+	w     atomic.Pointer[reactor.Watcher] // set once registered
+	state atomic.Uint64                   // closingBit | references
+	steps atomic.Int32                    // of the two below, how many are still to come
+	gone  chan struct{}                   // closed once the descriptor is closed
+}
+
+func (f *fdLife) init(fd int) {
+	f.fd = fd
+	f.steps.Store(2) // the last reference after closing, and OnClose
+	f.gone = make(chan struct{})
+}
+
+// watch registers the descriptor with r; on failure it is closed.
+func (f *fdLife) watch(r *reactor.Reactor, h reactor.FDHandler) error {
+	w, err := r.WatchEdge(f.fd, h)
+	if err != nil {
+		_ = unix.Close(f.fd)
+		return err
+	}
+	f.w.Store(w)
+	return nil
+}
+
+// acquire takes a reference; false once closing has begun.
+func (f *fdLife) acquire() bool {
+	for {
+		s := f.state.Load()
+		if s&closingBit != 0 {
+			return false
+		}
+		if f.state.CompareAndSwap(s, s+1) {
+			return true
+		}
+	}
+}
+
+// release drops a reference taken by acquire.
+func (f *fdLife) release() {
+	if f.state.Add(^uint64(0)) == closingBit {
+		f.idle()
+	}
+}
+
+// startClose refuses new references; false if closing had begun already.
+func (f *fdLife) startClose() bool {
+	for {
+		s := f.state.Load()
+		if s&closingBit != 0 {
+			return false
+		}
+		if f.state.CompareAndSwap(s, s|closingBit) {
+			if s == 0 {
+				f.idle()
+			}
+			return true
+		}
+	}
+}
+
+// idle runs once, when closing and unused: it unregisters the watcher
+// (OnClose follows, unless the reactor closed it already).
+func (f *fdLife) idle() {
+	if w := f.w.Load(); w != nil {
+		_ = w.Close()
+	}
+	f.step()
+}
+
+// unregistered is called from the watcher's OnClose.
+func (f *fdLife) unregistered() { f.step() }
+
+func (f *fdLife) step() {
+	if f.steps.Add(-1) == 0 {
+		_ = unix.Close(f.fd)
+		close(f.gone)
+	}
+}
+
+// detachFD takes the descriptor of a standard-library socket: it is
+// duplicated (close-on-exec, and non-blocking as the original) and sc is
+// closed, which also removes it from the Go runtime's poller.
+func detachFD(sc interface {
+	syscall.Conn
+	Close() error
+}) (int, error) {
+	defer sc.Close()
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd := -1
+	var derr error
+	if err := raw.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) }); err != nil {
+		return -1, err
+	}
+	if derr != nil {
+		return -1, os.NewSyscallError("fcntl", derr)
+	}
+	return fd, nil
+}
+
+// The descriptor's system calls, retried on EINTR. Errors are bare errnos
+// (EAGAIN is compared by the callers); the callers wrap the others.
+
+func readFD(fd int, b []byte) (int, error) {
+	for {
+		n, err := unix.Read(fd, b)
+		if err != unix.EINTR {
+			return n, err
+		}
+	}
+}
+
+func writeFD(fd int, b []byte) (int, error) {
+	for {
+		n, err := unix.Write(fd, b)
+		if err != unix.EINTR {
+			return n, err
+		}
+	}
+}
+
+// peekReady reports whether a read would not block: data, EOF or an error
+// is waiting.
+func peekReady(fd int) bool {
+	var b [1]byte
+	for {
+		_, _, err := unix.Recvfrom(fd, b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		if err != unix.EINTR {
+			return err != unix.EAGAIN
+		}
+	}
+}
+
+// writable reports whether a write would not block now.
+func (f *fdLife) writable() bool { return pollNow(f.fd, unix.POLLOUT) }
+
+// pollReady reports whether fd is readable now (for a listening socket: a
+// connection is waiting).
+func pollReady(fd int) bool { return pollNow(fd, unix.POLLIN) }
+
+// pollNow reports whether poll(2) finds fd ready for events (or in error)
+// without waiting.
+func pollNow(fd int, events int16) bool {
+	p := []unix.PollFd{{Fd: int32(fd), Events: events}}
+	for {
+		n, err := unix.Poll(p, 0)
+		if err != unix.EINTR {
+			return n > 0
+		}
+	}
+}
+
+// sockAddrPort is the address of an inet sockaddr, IPv4-mapped addresses
+// as plain IPv4, or the zero AddrPort.
+func sockAddrPort(sa unix.Sockaddr) netip.AddrPort {
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port))
+	case *unix.SockaddrInet6:
+		return unmapAddrPort(netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port)))
+	}
+	return netip.AddrPort{}
+}
