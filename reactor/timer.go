@@ -16,9 +16,10 @@ type Timer struct {
 	loop  *loop
 }
 
-// Stop cancels the timer. It is safe from any goroutine; the timer's
-// function will not start after Stop returns on the loop, and, called off the
-// loop, Stop returns before a removal that happens asynchronously.
+// Stop cancels the timer. It is safe from any goroutine and asynchronous:
+// the removal is queued on the timer's loop, so a timer that is already due
+// may still fire. A function that must not run late should check its own
+// state when it runs.
 func (t *Timer) Stop() {
 	if t == nil {
 		return
