@@ -17,18 +17,6 @@ import (
 	"github.com/usocket-go/usocket/udp"
 )
 
-// startDatagram starts d on loopback, port 0, and closes it at cleanup.
-func startDatagram(t *testing.T, d *handler.DatagramServer) *handler.Service {
-	t.Helper()
-	d.Host = "127.0.0.1"
-	s, err := d.Start(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { closeAndWait(t, s) })
-	return s
-}
-
 // udpClient is a connected stdlib UDP socket.
 func udpClient(t *testing.T, addr net.Addr) *net.UDPConn {
 	t.Helper()
@@ -227,15 +215,7 @@ func TestDatagramShutdownWaitsForHandlers(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		<-started
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	shut := make(chan error, 1)
-	go func() { shut <- s.Shutdown(ctx) }()
-	select {
-	case err := <-shut:
-		t.Fatalf("Shutdown returned %v while handlers run", err)
-	default:
-	}
+	shut := shutdownPending(t, s)
 	close(release)
 	for i, c := range cs {
 		if got, want := recvUDP(t, c), fmt.Sprint("done ", i); got != want {

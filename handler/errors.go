@@ -45,20 +45,10 @@ func (e *HandlerError) Error() string { return fmt.Sprintf("handler: serving %v:
 // Unwrap returns Err.
 func (e *HandlerError) Unwrap() error { return e.Err }
 
-// PanicError is the Err of a *HandlerError for a handler that panicked.
-type PanicError struct {
-	Value any    // the value passed to panic
-	Stack []byte // the stack of the panicking goroutine
-}
-
-// Error implements error.
-func (e *PanicError) Error() string { return fmt.Sprintf("handler panicked: %v", e.Value) }
-
-// Unwrap returns the panic value when it is an error.
-func (e *PanicError) Unwrap() error {
-	err, _ := e.Value.(error)
-	return err
-}
+// PanicError is the Err of a *HandlerError for a handler that panicked:
+// the reactor's *PanicError, holding the panic value and the stack of the
+// panicking goroutine, and unwrapping to the value when it is an error.
+type PanicError = reactor.PanicError
 
 // ConfigError reports an invalid server setting.
 type ConfigError struct {

@@ -53,12 +53,43 @@ func noErr(t *testing.T, ch <-chan error) {
 func startStream(t *testing.T, sv *handler.StreamServer) *handler.Service {
 	t.Helper()
 	sv.Host = "127.0.0.1"
-	s, err := sv.Start(context.Background())
+	return startService(t, sv.Start)
+}
+
+// startDatagram starts d on loopback, port 0, and closes it at cleanup,
+// waiting for every handler to end.
+func startDatagram(t *testing.T, d *handler.DatagramServer) *handler.Service {
+	t.Helper()
+	d.Host = "127.0.0.1"
+	return startService(t, d.Start)
+}
+
+// startService runs a server's Start and closes the service at cleanup.
+func startService(t *testing.T, start func(context.Context) (*handler.Service, error)) *handler.Service {
+	t.Helper()
+	s, err := start(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { closeAndWait(t, s) })
 	return s
+}
+
+// shutdownPending starts s.Shutdown (bounded by wait) in the background
+// while handlers still run, and fails if it returned at once; the channel
+// gets its result.
+func shutdownPending(t *testing.T, s *handler.Service) <-chan error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	t.Cleanup(cancel)
+	shut := make(chan error, 1)
+	go func() { shut <- s.Shutdown(ctx) }()
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned %v while handlers run", err)
+	default:
+	}
+	return shut
 }
 
 func closeAndWait(t *testing.T, s *handler.Service) {

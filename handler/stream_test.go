@@ -253,15 +253,7 @@ func TestStreamShutdownWaitsForHandlers(t *testing.T) {
 			for i := 0; i < n; i++ {
 				<-started
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), wait)
-			defer cancel()
-			shut := make(chan error, 1)
-			go func() { shut <- s.Shutdown(ctx) }()
-			select {
-			case err := <-shut:
-				t.Fatalf("Shutdown returned %v while handlers run", err)
-			default:
-			}
+			shut := shutdownPending(t, s)
 			close(release)
 			for _, c := range cs {
 				expectLine(t, c, "done")

@@ -85,26 +85,7 @@ func TestCloseFlushes64MiB(t *testing.T) {
 	if err := recv(t, afterClose, "Write after Close"); !isClosedErr(err) {
 		t.Fatalf("Write after Close = %v, want net.ErrClosed", err)
 	}
-	buf := make([]byte, 256<<10)
-	n := 0
-	for {
-		m, err := c.Read(buf)
-		for i := 0; i < m; {
-			off := (n + i) % len(table)
-			k := min(m-i, len(table)-off)
-			if !bytes.Equal(buf[i:i+k], table[off:off+k]) {
-				t.Fatalf("bytes %d..%d differ from what was written", n+i, n+i+k)
-			}
-			i += k
-		}
-		n += m
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("read after %d bytes: %v", n, err)
-		}
-	}
+	n := readRepeating(t, c, make([]byte, 256<<10), table, len(table))
 	if n != total {
 		t.Fatalf("read %d bytes then EOF, want %d", n, total)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/bufpool"
+	"github.com/usocket-go/usocket/internal/fdref"
 	"golang.org/x/sys/unix"
 )
 
@@ -30,7 +31,7 @@ type Conn struct {
 	idleT      *Timer
 
 	sched  atomic.Bool  // a service pass is pending: Write need not wake the loop
-	ref    fdRef        // keeps fd open for Control and LocalAddrPort
+	ref    fdref.Ref    // keeps fd open for Control and LocalAddrPort
 	queued atomic.Int64 // outbound bytes not yet written to the socket
 
 	mu        sync.Mutex // guards the fields below; never held across a callback
@@ -236,11 +237,11 @@ func (c *Conn) Control(f func(fd uintptr)) error {
 
 // withFD runs f with the descriptor held open.
 func (c *Conn) withFD(f func(fd int)) error {
-	if !c.ref.acquire() {
+	if !c.ref.Acquire() {
 		return ErrClosed
 	}
 	f(c.fd)
-	if c.ref.release() {
+	if c.ref.Release() {
 		_ = unix.Close(c.fd)
 	}
 	return nil

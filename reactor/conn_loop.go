@@ -20,7 +20,7 @@ func (c *Conn) open() {
 		l.forget(c.fd, 0)
 		c.state |= stClosed
 		c.markClosed()
-		if c.ref.markClosing() {
+		if c.ref.MarkClosing() {
 			_ = unix.Close(c.fd)
 		}
 		c.callClose(err)
@@ -268,7 +268,7 @@ func (c *Conn) closeNow(reason error) {
 	c.queued.Store(0)
 	l.forget(c.fd, c.events)
 	c.events = 0
-	if c.ref.markClosing() { // else the last Control closes it
+	if c.ref.MarkClosing() { // else the last Control closes it
 		_ = unix.Close(c.fd)
 	}
 	l.conns.Add(-1)

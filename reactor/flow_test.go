@@ -146,22 +146,7 @@ func TestWriteNotifierBlockedThenDrained(t *testing.T) {
 	if ev := recv(t, h.events, "OnWriteBlocked"); ev != "blocked" {
 		t.Fatalf("first water-mark event %q, want blocked", ev)
 	}
-	buf := make([]byte, 64<<10)
-	n := 0
-	for {
-		m, err := c.Read(buf)
-		off := n % 251
-		if !bytes.Equal(buf[:m], patternTable[off:off+m]) {
-			t.Fatalf("bytes %d..%d differ from what was written", n, n+m)
-		}
-		n += m
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("read after %d bytes: %v", n, err)
-		}
-	}
+	n := readRepeating(t, c, make([]byte, 64<<10), patternTable, 251)
 	if n != total {
 		t.Fatalf("read %d bytes, want %d", n, total)
 	}

@@ -1,8 +1,10 @@
 package reactor
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -188,6 +190,32 @@ func readFull(c net.Conn, b []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// readRepeating reads c to EOF through buf, checking every byte against a
+// stream that repeats table[:period] (stream position p holds
+// table[p%period]), and returns how many bytes came.
+func readRepeating(t *testing.T, c net.Conn, buf, table []byte, period int) int {
+	t.Helper()
+	n := 0
+	for {
+		m, err := c.Read(buf)
+		for i := 0; i < m; {
+			off := (n + i) % period
+			k := min(m-i, period-off)
+			if !bytes.Equal(buf[i:i+k], table[off:off+k]) {
+				t.Fatalf("bytes %d..%d differ from what was written", n+i, n+i+k)
+			}
+			i += k
+		}
+		n += m
+		if errors.Is(err, io.EOF) {
+			return n
+		}
+		if err != nil {
+			t.Fatalf("read after %d bytes: %v", n, err)
+		}
+	}
 }
 
 func isClosedErr(err error) bool { return errors.Is(err, net.ErrClosed) }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/usocket"
 	"github.com/usocket-go/usocket/waitlist"
@@ -56,7 +57,7 @@ type Conn struct {
 
 	sig waitlist.Signal
 
-	rdl, wdl deadline
+	rdl, wdl deadline.Deadline
 }
 
 var (
@@ -88,8 +89,6 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 	}
 	s.q.init(c.queueLen())
 	s.readTimeout.Store(int64(c.ReadTimeout))
-	s.rdl.init()
-	s.wdl.init()
 	wfd, sfd, err := dupTwice(nc)
 	_ = nc.Close()
 	if err != nil {
@@ -244,8 +243,8 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	if c.isDone() {
 		return c.closedError("set")
 	}
-	c.rdl.set(t)
-	c.wdl.set(t)
+	c.rdl.Set(t)
+	c.wdl.Set(t)
 	return nil
 }
 
@@ -258,7 +257,7 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 	if c.isDone() {
 		return c.closedError("set")
 	}
-	c.rdl.set(t)
+	c.rdl.Set(t)
 	return nil
 }
 
@@ -269,6 +268,6 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	if c.isDone() {
 		return c.closedError("set")
 	}
-	c.wdl.set(t)
+	c.wdl.Set(t)
 	return nil
 }

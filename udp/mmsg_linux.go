@@ -69,18 +69,8 @@ func (b *batch) recv(fd, max int) (int, error) {
 		b.hdrs[i].hdr.Flags = 0
 		b.hdrs[i].len = 0
 	}
-	for {
-		n, _, errno := unix.Syscall6(unix.SYS_RECVMMSG, uintptr(fd),
-			uintptr(unsafe.Pointer(&b.hdrs[0])), uintptr(max),
-			unix.MSG_DONTWAIT|unix.MSG_TRUNC, 0, 0)
-		switch errno {
-		case 0:
-			return int(n), nil
-		case unix.EINTR:
-			continue
-		}
-		return 0, errno
-	}
+	return ioSyscall(unix.SYS_RECVMMSG, fd, unsafe.Pointer(&b.hdrs[0]), max,
+		unix.MSG_DONTWAIT|unix.MSG_TRUNC, nil, 0)
 }
 
 // size returns the real length of the datagram in slot i.
@@ -110,17 +100,7 @@ func (b *batch) addReply(k int, reply []byte) {
 // send sends replies [from, to) with one sendmmsg call and returns how many
 // went out.
 func (b *batch) send(fd, from, to int) (int, error) {
-	for {
-		n, _, errno := unix.Syscall6(unix.SYS_SENDMMSG, uintptr(fd),
-			uintptr(unsafe.Pointer(&b.out[from])), uintptr(to-from), unix.MSG_DONTWAIT, 0, 0)
-		switch errno {
-		case 0:
-			return int(n), nil
-		case unix.EINTR:
-			continue
-		}
-		return 0, errno
-	}
+	return ioSyscall(unix.SYS_SENDMMSG, fd, unsafe.Pointer(&b.out[from]), to-from, unix.MSG_DONTWAIT, nil, 0)
 }
 
 // clearReplies drops the batch's references to the first k replies, so a

@@ -60,8 +60,7 @@ func (c *Conn) next(op string) (packet, error) {
 		if c.isDone() {
 			return packet{}, c.closedError(op)
 		}
-		dl := c.rdl.wait()
-		if isClosed(dl) {
+		if c.rdl.Expired() {
 			return packet{}, c.timeoutError(op)
 		}
 		c.mu.Lock()
@@ -89,7 +88,7 @@ func (c *Conn) next(op string) (packet, error) {
 		select {
 		case <-c.readable:
 		case <-c.done:
-		case <-dl:
+		case <-c.rdl.Wait():
 		case <-timeout:
 			return packet{}, c.timeoutError(op)
 		}

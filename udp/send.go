@@ -80,8 +80,7 @@ func (c *Conn) send(op string, b []byte, to netip.AddrPort) (int, error) {
 		if c.isDone() {
 			return 0, c.closedError(op)
 		}
-		dl := c.wdl.wait()
-		if isClosed(dl) {
+		if c.wdl.Expired() {
 			return 0, c.timeoutError(op)
 		}
 		n, err := c.sendOnce(b, sa)
@@ -93,7 +92,7 @@ func (c *Conn) send(op string, b []byte, to netip.AddrPort) (int, error) {
 		case !errors.Is(err, unix.EAGAIN):
 			return 0, c.opError(op, to, os.NewSyscallError("sendto", err))
 		}
-		if err := c.waitWritable(op, dl); err != nil {
+		if err := c.waitWritable(op, c.wdl.Wait()); err != nil {
 			return 0, err
 		}
 	}

@@ -105,12 +105,21 @@ func sendto(fd int, b []byte, sa *sockaddr) (int, error) {
 	if sa != nil {
 		name, nlen = unsafe.Pointer(&sa.raw), sa.len
 	}
+	return ioSyscall(unix.SYS_SENDTO, fd, p, len(b), unix.MSG_DONTWAIT, name, nlen)
+}
+
+// ioSyscall makes the data system call trap (sendto, recvmmsg, sendmmsg:
+// descriptor, buffer, length, flags, address, address length), retrying on
+// EINTR, and returns its count or its bare errno. The pointers stay
+// unsafe.Pointer up to the call itself, so what they point to is kept
+// alive and in place until it returns.
+func ioSyscall(trap uintptr, fd int, buf unsafe.Pointer, n, flags int, name unsafe.Pointer, nlen uint32) (int, error) {
 	for {
-		n, _, errno := unix.Syscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(p), uintptr(len(b)),
-			unix.MSG_DONTWAIT, uintptr(name), uintptr(nlen))
+		r, _, errno := unix.Syscall6(trap, uintptr(fd), uintptr(buf), uintptr(n),
+			uintptr(flags), uintptr(name), uintptr(nlen))
 		switch errno {
 		case 0:
-			return int(n), nil
+			return int(r), nil
 		case unix.EINTR:
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
 	"golang.org/x/sys/unix"
@@ -47,7 +48,7 @@ type Conn struct {
 	done     chan struct{} // closed by Close, Abort or the reactor stopping
 	doneOnce sync.Once
 
-	rdl, wdl deadline
+	rdl, wdl deadline.Deadline
 	wmu      sync.Mutex // serialises Write
 
 	sig waitlist.Signal
@@ -107,7 +108,7 @@ func (c *Conn) Read(b []byte) (int, error) {
 			c.passRead()
 			return 0, io.EOF
 		}
-		if c.rdl.expired() {
+		if c.rdl.Expired() {
 			return 0, c.timeoutError("read")
 		}
 		n, err := readFD(c.fd.fd, b)
@@ -140,13 +141,13 @@ func (c *Conn) passRead() {
 
 // await parks a call until its token comes, the connection is closed, or
 // the deadline or the call's timeout passes.
-func (c *Conn) await(token chan struct{}, dl *deadline, ct *callTimer, op string) error {
+func (c *Conn) await(token chan struct{}, dl *deadline.Deadline, ct *callTimer, op string) error {
 	select {
 	case <-token:
 		return nil
 	case <-c.done:
 		return c.opError(op, net.ErrClosed)
-	case <-dl.wait():
+	case <-dl.Wait():
 		return c.timeoutError(op)
 	case <-ct.start():
 		return c.timeoutError(op)
@@ -168,7 +169,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 	defer ct.stop()
 	n := 0
 	for {
-		if c.wdl.expired() {
+		if c.wdl.Expired() {
 			return n, c.timeoutError("write")
 		}
 		k, err := writeFD(c.fd.fd, b[n:])
@@ -223,8 +224,8 @@ func (c *Conn) close(abort bool) error {
 	}
 	c.fd.startClose()
 	c.finish()
-	c.rdl.stop()
-	c.wdl.stop()
+	c.rdl.Stop()
+	c.wdl.Stop()
 	return nil
 }
 
@@ -263,8 +264,8 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	if err := c.deadlineCheck(); err != nil {
 		return err
 	}
-	c.rdl.reset(t)
-	c.wdl.reset(t)
+	c.rdl.Set(t)
+	c.wdl.Set(t)
 	c.notifyDeadline()
 	return nil
 }
@@ -274,7 +275,7 @@ func (c *Conn) SetReadDeadline(t time.Time) error {
 	if err := c.deadlineCheck(); err != nil {
 		return err
 	}
-	c.rdl.reset(t)
+	c.rdl.Set(t)
 	c.notifyDeadline()
 	return nil
 }
@@ -285,7 +286,7 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	if err := c.deadlineCheck(); err != nil {
 		return err
 	}
-	c.wdl.reset(t)
+	c.wdl.Set(t)
 	c.notifyDeadline()
 	return nil
 }

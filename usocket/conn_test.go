@@ -218,18 +218,25 @@ func TestWriteBlocksAndTimesOut(t *testing.T) {
 	if err := a.SetWriteTimeout(200 * time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
+	total, err := writeUntilError(a)
+	checkTimeout(t, err)
+	if total > kernelBuffers {
+		t.Fatalf("wrote %d bytes to a peer that never reads, want at most %d", total, kernelBuffers)
+	}
+}
+
+// writeUntilError writes 64 KiB chunks to w until a write fails or 256 MiB
+// have gone out, and returns how much was written and the error.
+func writeUntilError(w io.Writer) (int, error) {
 	chunk := make([]byte, 64<<10)
 	var total int
 	var err error
 	for total < 256<<20 && err == nil {
 		var n int
-		n, err = a.Write(chunk)
+		n, err = w.Write(chunk)
 		total += n
 	}
-	checkTimeout(t, err)
-	if total > kernelBuffers {
-		t.Fatalf("wrote %d bytes to a peer that never reads, want at most %d", total, kernelBuffers)
-	}
+	return total, err
 }
 
 // kernelBuffers bounds what can be in flight between two loopback sockets
@@ -247,14 +254,7 @@ func TestSlowReaderBounded(t *testing.T) {
 	if err := nc.SetWriteDeadline(time.Now().Add(500 * time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
-	chunk := make([]byte, 64<<10)
-	var total int
-	var err error
-	for total < 256<<20 && err == nil {
-		var n int
-		n, err = nc.Write(chunk)
-		total += n
-	}
+	total, err := writeUntilError(nc)
 	var ne net.Error
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Fatalf("peer wrote %d bytes; err %v, want its write deadline to fire", total, err)

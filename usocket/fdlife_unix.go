@@ -8,27 +8,24 @@ import (
 	"sync/atomic"
 	"syscall"
 
+	"github.com/usocket-go/usocket/internal/fdref"
 	"github.com/usocket-go/usocket/reactor"
 	"golang.org/x/sys/unix"
 )
-
-// closingBit marks an fdLife whose descriptor is being closed; the bits
-// below it count the goroutines using the descriptor.
-const closingBit = 1 << 63
 
 // fdLife guards a non-blocking descriptor that user goroutines read,
 // write and accept on directly while an edge watcher (reactor.WatchEdge)
 // tells them when to retry. It follows the design of Go's own poller
 // without a lock across any system call: each use takes a reference
-// (acquire) and drops it after the call (release); closing sets a bit that
-// refuses new references. Once the bit is set and the last reference is
+// (acquire) and drops it after the call (release); closing refuses new
+// references (fdref.Ref). Once closing has begun and the last reference is
 // gone, the watcher is unregistered on its loop, and the descriptor is
 // closed when both that and OnClose have happened, so its number cannot be
 // reused while anyone might still use it.
 type fdLife struct {
 	fd    int
 	w     atomic.Pointer[reactor.Watcher] // set once registered
-	state atomic.Uint64                   // closingBit | references
+	ref   fdref.Ref                       // the goroutines using fd
 	steps atomic.Int32                    // of the two below, how many are still to come
 	gone  chan struct{}                   // closed once the descriptor is closed
 }
@@ -51,38 +48,20 @@ func (f *fdLife) watch(r *reactor.Reactor, h reactor.FDHandler) error {
 }
 
 // acquire takes a reference; false once closing has begun.
-func (f *fdLife) acquire() bool {
-	for {
-		s := f.state.Load()
-		if s&closingBit != 0 {
-			return false
-		}
-		if f.state.CompareAndSwap(s, s+1) {
-			return true
-		}
-	}
-}
+func (f *fdLife) acquire() bool { return f.ref.Acquire() }
 
 // release drops a reference taken by acquire.
 func (f *fdLife) release() {
-	if f.state.Add(^uint64(0)) == closingBit {
+	if f.ref.Release() {
 		f.idle()
 	}
 }
 
-// startClose refuses new references; false if closing had begun already.
-func (f *fdLife) startClose() bool {
-	for {
-		s := f.state.Load()
-		if s&closingBit != 0 {
-			return false
-		}
-		if f.state.CompareAndSwap(s, s|closingBit) {
-			if s == 0 {
-				f.idle()
-			}
-			return true
-		}
+// startClose refuses new references; it does nothing if closing had begun
+// already.
+func (f *fdLife) startClose() {
+	if f.ref.MarkClosing() {
+		f.idle()
 	}
 }
 

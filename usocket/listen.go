@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
 	"golang.org/x/sys/unix"
@@ -144,7 +145,7 @@ type Listener struct {
 	waiting  atomic.Int32  // Accepts parked on ready
 	done     chan struct{} // closed by Close or the reactor stopping
 	doneOnce sync.Once
-	dl       deadline
+	dl       deadline.Deadline
 	sig      waitlist.Signal
 }
 
@@ -189,7 +190,7 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 	}
 	defer l.fd.release()
 	for {
-		if l.dl.expired() {
+		if l.dl.Expired() {
 			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
 		}
 		fd, sa, err := unix.Accept4(l.fd.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
@@ -221,7 +222,7 @@ func (l *Listener) await(ctx context.Context) error {
 		return nil
 	case <-l.done:
 		return l.opError(net.ErrClosed)
-	case <-l.dl.wait():
+	case <-l.dl.Wait():
 		return NewTimeoutError("accept", "tcp", nil, l.addr)
 	case <-ctx.Done():
 		return l.opError(ctx.Err())
@@ -259,7 +260,7 @@ func (l *Listener) Close() error {
 	}
 	l.fd.startClose()
 	l.finish()
-	l.dl.stop()
+	l.dl.Stop()
 	<-l.fd.gone
 	return nil
 }
@@ -286,7 +287,7 @@ func (l *Listener) SetDeadline(t time.Time) error {
 	if l.closed.Load() {
 		return l.opErrorOp("set", net.ErrClosed)
 	}
-	l.dl.reset(t)
+	l.dl.Set(t)
 	signal(l.ready)
 	return nil
 }

@@ -16,20 +16,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/usocket-go/usocket/examples/internal/cli"
 	"github.com/usocket-go/usocket/handler"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 // run is the whole program; it returns the exit status: 0 after a clean
 // stop (ctx ended), 1 on a runtime error, 2 on bad flags.

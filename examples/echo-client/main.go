@@ -18,11 +18,10 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 	"time"
+
+	"github.com/usocket-go/usocket/examples/internal/cli"
 )
 
 type config struct {
@@ -37,12 +36,7 @@ type config struct {
 	port    int
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
@@ -88,18 +82,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // run is the whole program; it returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "echo-client: %v\n", err)
-		return 2
+	if code, exit := cli.FlagExit("echo-client", err, stderr); exit {
+		return code
 	}
 	res := drive(ctx, cfg)
 	res.print(stdout, cfg)
 	if res.err != nil {
 		fmt.Fprintf(stderr, "echo-client: %v\n", res.err)
-		return 1
+		return cli.ExitError
 	}
-	return 0
+	return cli.ExitOK
 }

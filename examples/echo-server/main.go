@@ -29,17 +29,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
+
+	"github.com/usocket-go/usocket/examples/internal/cli"
 )
 
 // Exit statuses.
 const (
-	exitOK          = 0
-	exitError       = 1
-	exitUsage       = 2
+	exitOK          = cli.ExitOK
+	exitError       = cli.ExitError
+	exitUsage       = cli.ExitUsage
 	exitUnsupported = 3
 )
 
@@ -62,12 +61,7 @@ type server interface {
 	Shutdown(ctx context.Context) error
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main(run) }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
@@ -93,12 +87,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // ends.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "echo-server: %v\n", err)
-		return exitUsage
+	if code, exit := cli.FlagExit("echo-server", err, stderr); exit {
+		return code
 	}
 	srv, err := start(ctx, cfg)
 	switch {

@@ -21,10 +21,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 	"time"
+
+	"github.com/usocket-go/usocket/examples/internal/cli"
 )
 
 type config struct {
@@ -36,10 +36,9 @@ type config struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	cli.Main(func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		return run(ctx, args, os.Stdin, stdout, stderr)
+	})
 }
 
 // errUsage marks a command-line mistake.
@@ -78,12 +77,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 // closes the socket and ends it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "ucat: %v\n", err)
-		return 2
+	if code, exit := cli.FlagExit("ucat", err, stderr); exit {
+		return code
 	}
 	if cfg.udp {
 		err = runUDP(ctx, cfg, stdin, stdout, stderr)
@@ -92,7 +87,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintf(stderr, "ucat: %v\n", err)
-		return 1
+		return cli.ExitError
 	}
-	return 0
+	return cli.ExitOK
 }

@@ -17,21 +17,16 @@ const bulkReadBuf = 64 << 10
 // (10^6 bytes) per second over the measurement window; Mismatches counts reads
 // whose bytes differed from the stream.
 func Bulk(ctx context.Context, l Load) (Result, error) {
-	if err := l.check(1); err != nil {
-		return Result{}, err
-	}
-	conns, err := dialAll(ctx, l, l.Conns, dialParallelism)
+	conns, err := dialLoad(ctx, l)
 	if err != nil {
 		return Result{}, err
 	}
 	defer closeAll(conns)
 	w := newWindow(l)
-	for _, c := range conns {
-		if err := c.SetDeadline(w.end); err != nil {
-			return Result{}, fmt.Errorf("set deadline: %w", err)
-		}
+	stop, err := armConns(ctx, conns, (*net.TCPConn).SetDeadline, w.end)
+	if err != nil {
+		return Result{}, err
 	}
-	stop := cancelOnDone(ctx, asNetConns(conns))
 	defer stop()
 
 	pattern := newStreamPattern(max(l.Size, bulkReadBuf))

@@ -171,6 +171,26 @@ func closeAll(conns []*net.TCPConn) {
 	}
 }
 
+// dialLoad checks l and opens its l.Conns connections to l.Addr.
+func dialLoad(ctx context.Context, l Load) ([]*net.TCPConn, error) {
+	if err := l.check(1); err != nil {
+		return nil, err
+	}
+	return dialAll(ctx, l, l.Conns, dialParallelism)
+}
+
+// armConns sets every connection's deadline to end with set
+// ((*net.TCPConn).SetDeadline or SetWriteDeadline) and cuts them short
+// when ctx ends (cancelOnDone). The returned stop must be called.
+func armConns(ctx context.Context, conns []*net.TCPConn, set func(*net.TCPConn, time.Time) error, end time.Time) (stop func() bool, err error) {
+	for _, c := range conns {
+		if err := set(c, end); err != nil {
+			return nil, fmt.Errorf("set deadline: %w", err)
+		}
+	}
+	return cancelOnDone(ctx, asNetConns(conns)), nil
+}
+
 // cancelOnDone sets an immediate deadline on every connection when ctx ends,
 // so blocked workers return. The returned stop function must be called.
 func cancelOnDone(ctx context.Context, conns []net.Conn) (stop func() bool) {

@@ -61,12 +61,10 @@ func LoopbackLimit(ctx context.Context, l Load) (Result, error) {
 	defer closeAll(conns)
 
 	w := newWindow(l)
-	for _, c := range conns {
-		if err := c.SetDeadline(w.end); err != nil {
-			return Result{}, fmt.Errorf("set deadline: %w", err)
-		}
+	stop, err := armConns(ctx, conns, (*net.TCPConn).SetDeadline, w.end)
+	if err != nil {
+		return Result{}, err
 	}
-	stop := cancelOnDone(ctx, asNetConns(conns))
 	defer stop()
 	pattern := newStreamPattern(l.Size)
 	var st workerStats

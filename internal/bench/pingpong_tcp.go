@@ -17,10 +17,7 @@ const dialParallelism = 64
 // sent. It reports round trips per second over the measurement window, the
 // merged p50/p99 round-trip latency and the number of mismatched echoes.
 func TCPPingPong(ctx context.Context, l Load) (Result, error) {
-	if err := l.check(1); err != nil {
-		return Result{}, err
-	}
-	conns, err := dialAll(ctx, l, l.Conns, dialParallelism)
+	conns, err := dialLoad(ctx, l)
 	if err != nil {
 		return Result{}, err
 	}
@@ -65,18 +62,28 @@ func pingPongTCPConn(c *net.TCPConn, id, size int, w window, st *workerStats) er
 		if _, err := io.ReadFull(c, in); err != nil {
 			return endOfWindow(fmt.Errorf("read echo: %w", err), w)
 		}
-		t1 := time.Now()
-		if !bytes.Equal(out, in) {
-			st.mismatches++
-		}
-		if !t1.Before(w.end) {
+		if !st.roundTrip(out, in, t0, time.Now(), w) {
 			return nil
 		}
-		if !t0.Before(w.start) {
-			st.count++
-			st.hist.record(t1.Sub(t0))
-		}
 	}
+}
+
+// roundTrip tallies one echo of sent, received as echoed: a mismatch if
+// they differ, and a counted round trip with its latency if it was sent at
+// t0 inside the window. It reports false once the echo came back at t1
+// after the window closed.
+func (st *workerStats) roundTrip(sent, echoed []byte, t0, t1 time.Time, w window) bool {
+	if !bytes.Equal(sent, echoed) {
+		st.mismatches++
+	}
+	if !t1.Before(w.end) {
+		return false
+	}
+	if !t0.Before(w.start) {
+		st.count++
+		st.hist.record(t1.Sub(t0))
+	}
+	return true
 }
 
 // endOfWindow treats a deadline expiry once the window has closed as the

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -96,15 +95,8 @@ func pingPongUDPSock(ctx context.Context, c *net.UDPConn, id, size int, timeout 
 			}
 			continue
 		}
-		if !bytes.Equal(got, out) {
-			st.mismatches++
-		}
-		if !t1.Before(w.end) {
+		if !st.roundTrip(out, got, t0, t1, w) {
 			return nil
-		}
-		if !t0.Before(w.start) {
-			st.count++
-			st.hist.record(t1.Sub(t0))
 		}
 	}
 }

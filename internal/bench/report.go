@@ -136,21 +136,30 @@ func (r *Report) writeLimitShare(b *strings.Builder, names []string) {
 }
 
 func (r *Report) writeLatency(b *strings.Builder, names []string) {
+	r.writeCellTable(b, names, "\nRound-trip latency, p50 / p99:\n\n",
+		func(c Cell) bool { return c.Scenario.Kind == KindTCPPingPong || c.Scenario.Kind == KindUDPPingPong },
+		r.latencyCell)
+}
+
+// writeCellTable writes title and a table with a row for every cell that
+// keep accepts: the scenario's name, then cell(c, n) for each server n. It
+// writes nothing when no cell is kept.
+func (r *Report) writeCellTable(b *strings.Builder, names []string, title string, keep func(Cell) bool, cell func(Cell, string) string) {
 	var rows [][]string
 	for _, c := range r.Cells {
-		if c.Scenario.Kind != KindTCPPingPong && c.Scenario.Kind != KindUDPPingPong {
+		if !keep(c) {
 			continue
 		}
 		row := []string{c.Scenario.Name()}
 		for _, n := range names {
-			row = append(row, r.latencyCell(c, n))
+			row = append(row, cell(c, n))
 		}
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
 		return
 	}
-	b.WriteString("\nRound-trip latency, p50 / p99:\n\n")
+	b.WriteString(title)
 	tableHeader(b, append([]string{"scenario"}, names...))
 	for _, row := range rows {
 		tableRow(b, row)

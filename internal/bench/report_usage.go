@@ -9,25 +9,10 @@ import (
 // scenario whose window was sampled, CPU as % of one core (and CPU µs per
 // round trip for ping-pong) and VmRSS at the end of the window.
 func (r *Report) writeUsage(b *strings.Builder, names []string) {
-	var rows [][]string
-	for _, c := range r.Cells {
-		if c.Scenario.InProcess() || !r.sampled(c) {
-			continue
-		}
-		row := []string{c.Scenario.Name()}
-		for _, n := range names {
-			row = append(row, r.usageCell(c, n))
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) == 0 {
-		return
-	}
-	b.WriteString("\nServer CPU over the window (% of one core; CPU µs per round trip) · server RSS at the end of the window:\n\n")
-	tableHeader(b, append([]string{"scenario"}, names...))
-	for _, row := range rows {
-		tableRow(b, row)
-	}
+	r.writeCellTable(b, names,
+		"\nServer CPU over the window (% of one core; CPU µs per round trip) · server RSS at the end of the window:\n\n",
+		func(c Cell) bool { return !c.Scenario.InProcess() && r.sampled(c) },
+		r.usageCell)
 }
 
 // sampled reports whether any server's window in c was sampled.

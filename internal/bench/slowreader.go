@@ -46,12 +46,10 @@ func SlowReader(ctx context.Context, l Load) (Result, error) {
 	defer closeAll(conns)
 	l.Warmup = 0
 	w := newWindow(l)
-	for _, c := range conns {
-		if err := c.SetWriteDeadline(w.end); err != nil {
-			return Result{}, fmt.Errorf("set deadline: %w", err)
-		}
+	stop, err := armConns(ctx, conns, (*net.TCPConn).SetWriteDeadline, w.end)
+	if err != nil {
+		return Result{}, err
 	}
-	stop := cancelOnDone(ctx, asNetConns(conns))
 	defer stop()
 
 	watch := startRSSWatch(l.PID, before, capKiB, conns)

@@ -1,0 +1,101 @@
+package deadline
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Deadline is one settable point in time that wakes blocked calls. Its
+// channel (Wait) is closed when the time passes. Moving the deadline
+// re-arms the same channel while it is still open, so calls already
+// blocked on it see the new time; once it has been closed, the next Set
+// replaces it. The zero value has no deadline and is ready to use; a
+// Deadline must not be copied after first use.
+type Deadline struct {
+	set atomic.Bool // a deadline is set (armed or already passed)
+
+	mu    sync.Mutex
+	timer *time.Timer
+	gen   uint64        // bumped by every Set; a stale timer does nothing
+	ch    chan struct{} // closed when the deadline passes; nil until needed
+}
+
+// Set moves the deadline to t; the zero t removes it. A t in the past
+// expires it at once.
+func (d *Deadline) Set(t time.Time) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.gen++
+	d.stopLocked()
+	if d.ch == nil || closed(d.ch) {
+		d.ch = make(chan struct{})
+	}
+	if t.IsZero() {
+		d.set.Store(false)
+		return
+	}
+	d.set.Store(true)
+	dur := time.Until(t)
+	if dur <= 0 {
+		close(d.ch)
+		return
+	}
+	gen := d.gen
+	d.timer = time.AfterFunc(dur, func() { d.fire(gen) })
+}
+
+// fire closes the channel if no Set happened since the timer was armed.
+func (d *Deadline) fire(gen uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.gen == gen && !closed(d.ch) {
+		close(d.ch)
+	}
+}
+
+// Wait returns the channel that is closed when the deadline passes. It is
+// never nil: with no deadline set it stays open until a later Set arms it,
+// so a call blocked on it sees that Set.
+func (d *Deadline) Wait() <-chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ch == nil {
+		d.ch = make(chan struct{})
+	}
+	return d.ch
+}
+
+// Expired reports whether the deadline has passed. It costs one atomic
+// load when no deadline is set.
+func (d *Deadline) Expired() bool {
+	if !d.set.Load() {
+		return false
+	}
+	return closed(d.Wait())
+}
+
+// Stop releases the timer, if any, leaving the channel as it is; for
+// Close. A later Set arms it again.
+func (d *Deadline) Stop() {
+	d.mu.Lock()
+	d.stopLocked()
+	d.mu.Unlock()
+}
+
+func (d *Deadline) stopLocked() {
+	if d.timer != nil {
+		d.timer.Stop()
+		d.timer = nil
+	}
+}
+
+// closed reports whether ch is closed.
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}

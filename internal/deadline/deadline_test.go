@@ -1,0 +1,149 @@
+package deadline
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+// bound is how long a test waits for a channel that must close.
+const bound = 10 * time.Second
+
+func mustClose(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(bound):
+		t.Fatalf("%s: channel not closed within %v", what, bound)
+	}
+}
+
+func TestZeroValueHasNoDeadline(t *testing.T) {
+	var d Deadline
+	if d.Expired() {
+		t.Fatal("zero Deadline is expired")
+	}
+	ch := d.Wait()
+	if ch == nil {
+		t.Fatal("Wait returned nil")
+	}
+	if closed(ch) {
+		t.Fatal("zero Deadline's channel is closed")
+	}
+}
+
+func TestPastExpiresAtOnce(t *testing.T) {
+	var d Deadline
+	d.Set(time.Now().Add(-time.Second))
+	if !d.Expired() {
+		t.Fatal("a deadline in the past is not expired")
+	}
+	if !closed(d.Wait()) {
+		t.Fatal("a deadline in the past left its channel open")
+	}
+}
+
+func TestFutureFires(t *testing.T) {
+	var d Deadline
+	d.Set(time.Now().Add(10 * time.Millisecond))
+	mustClose(t, d.Wait(), "short deadline")
+	if !d.Expired() {
+		t.Fatal("Expired false after the channel closed")
+	}
+}
+
+// TestBlockedCallSeesLaterSet: a call that took the channel before any
+// deadline was set is woken by one set afterwards.
+func TestBlockedCallSeesLaterSet(t *testing.T) {
+	var d Deadline
+	ch := d.Wait()
+	d.Set(time.Now().Add(10 * time.Millisecond))
+	mustClose(t, ch, "channel taken before Set")
+}
+
+// TestMoveIntoPastWakesWaiters: moving an armed deadline into the past
+// closes the channel already handed out.
+func TestMoveIntoPastWakesWaiters(t *testing.T) {
+	var d Deadline
+	d.Set(time.Now().Add(time.Hour))
+	ch := d.Wait()
+	d.Set(time.Now().Add(-time.Second))
+	if !closed(ch) {
+		t.Fatal("moving the deadline into the past did not close the waiters' channel")
+	}
+}
+
+// TestStaleTimerDoesNothing: the timer of a deadline that was moved must
+// not close the channel.
+func TestStaleTimerDoesNothing(t *testing.T) {
+	var d Deadline
+	d.Set(time.Now().Add(time.Hour))
+	d.mu.Lock()
+	stale := d.gen
+	d.mu.Unlock()
+	d.Set(time.Now().Add(2 * time.Hour))
+	d.fire(stale)
+	if d.Expired() {
+		t.Fatal("a stale timer expired the moved deadline")
+	}
+	d.Stop()
+}
+
+func TestRemoveAfterExpiry(t *testing.T) {
+	var d Deadline
+	d.Set(time.Now().Add(-time.Second))
+	d.Set(time.Time{})
+	if d.Expired() {
+		t.Fatal("Expired after the deadline was removed")
+	}
+	if closed(d.Wait()) {
+		t.Fatal("the channel is closed after the deadline was removed")
+	}
+}
+
+func TestStopThenSet(t *testing.T) {
+	var d Deadline
+	d.Set(time.Now().Add(time.Hour))
+	d.Stop()
+	d.mu.Lock()
+	armed := d.timer != nil
+	d.mu.Unlock()
+	if armed {
+		t.Fatal("Stop left the timer armed")
+	}
+	if d.Expired() {
+		t.Fatal("Stop expired the deadline")
+	}
+	d.Set(time.Now().Add(-time.Second))
+	if !d.Expired() {
+		t.Fatal("Set after Stop did not take effect")
+	}
+}
+
+// TestConcurrentUse runs Set, Wait and Expired from several goroutines
+// (for the race detector) and checks the final state.
+func TestConcurrentUse(t *testing.T) {
+	var d Deadline
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 200 {
+				switch (i + j) % 3 {
+				case 0:
+					d.Set(time.Now().Add(time.Duration(j%5) * time.Millisecond))
+				case 1:
+					_ = d.Wait()
+				default:
+					_ = d.Expired()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	d.Set(time.Now().Add(-time.Second))
+	if !d.Expired() {
+		t.Fatal("a deadline in the past is not expired after concurrent use")
+	}
+}
