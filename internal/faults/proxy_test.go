@@ -230,7 +230,9 @@ func TestProxyStallWriteDeadline(t *testing.T) {
 	}
 	n, err := c.Write(src.bytes(0, 64<<20))
 	checkTimeout(t, "Write into a stalled proxy", err)
-	if n <= 0 || n >= 64<<20 {
+	// n may be 0 on a loaded machine (the deadline can pass before the
+	// first write); whatever it is, the echo below must match it exactly.
+	if n < 0 || n >= 64<<20 {
 		t.Fatalf("Write counted %d bytes", n)
 	}
 	p.Resume()
