@@ -160,6 +160,13 @@ func (c *Conn) request(r request) error {
 // flow control holds the peer back. Safe from any goroutine; takes effect
 // when the loop next services the connection (at the latest right after the
 // current callback).
+//
+// While a connection is paused and has nothing queued to send, the loop
+// does not watch its socket at all, so a reset by the peer is seen only
+// once reading resumes (the data received before the reset is delivered
+// first) or the next Write fails — as with a blocking net.Conn nobody reads.
+// Use an idle timeout (WithIdleTimeout) to bound connections that may stay
+// paused for good.
 func (c *Conn) PauseRead() error { return c.setPause(true) }
 
 // ResumeRead undoes PauseRead.

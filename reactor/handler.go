@@ -30,6 +30,12 @@ type Handler interface {
 // when a connection's outbound queue crosses the high-water mark
 // (OnWriteBlocked) and later drains below the low-water mark
 // (OnWriteDrained). Both run on the loop.
+//
+// OnWriteDrained comes only after an OnWriteBlocked. A producer that writes
+// in rounds (stream a file, say) therefore writes while Buffered is below
+// the high-water mark, stops when OnWriteBlocked comes, and goes on in
+// OnWriteDrained; if its last Write never crossed the mark, it simply goes
+// on writing.
 type WriteNotifier interface {
 	OnWriteBlocked(c *Conn)
 	OnWriteDrained(c *Conn)
