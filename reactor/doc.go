@@ -10,15 +10,14 @@
 // one goroutine each (runtime.NumCPU() by default, WithLoops to change).
 // Each loop owns one epoll instance, used level-triggered, and one of
 // gnet's lock-free task queues (pkg/queue) woken by an eventfd: other
-// goroutines hand work to a loop by queueing a task. When a loop has nothing
-// to do it parks in the Go runtime's poller (the epoll descriptor is itself
-// pollable) rather than blocking an OS thread in epoll_wait, which is what
-// gnet's netpoll.Poller.Polling does: a goroutine the loop has just woken,
-// such as a blocked Read in the facade, then runs at once instead of waiting
-// for the scheduler to retake the processor from the blocked syscall (about
-// 27 µs per hand-off, measured on the udp facade). A timerfd on every loop
-// drives its timers (a heap, no
-// goroutine per timer). Connections from a Listener, Dial or Attach are
+// goroutines hand work to a loop by queueing a task. A loop serving
+// callback handlers waits in epoll_wait, as gnet's does; a loop that has
+// just handed readiness to a Watcher (the usocket and udp facades' sockets)
+// instead parks in the Go runtime's poller, so that the goroutine it woke,
+// a blocked Read say, runs at once rather than after the scheduler retakes
+// the processor from a blocked syscall (about 27 µs per hand-off, measured
+// on the udp facade). A timerfd on every loop drives its timers (a heap,
+// no goroutine per timer). Connections from a Listener, Dial or Attach are
 // spread over the loops round robin; WithReusePort gives every loop its own
 // SO_REUSEPORT listening socket instead.
 //

@@ -54,32 +54,21 @@ func emfileChild() error {
 	port := ln.Addr().(*net.TCPAddr).Port
 
 	// The client socket exists before the limit: connect needs no new fd.
-	// It is blocking, with timeouts bounding every call.
-	cfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("socket: %w", err)
-	}
-	defer unix.Close(cfd)
-	tv := unix.NsecToTimeval(int64(testTimeout))
-	for _, opt := range []int{unix.SO_RCVTIMEO, unix.SO_SNDTIMEO} {
-		if err := unix.SetsockoptTimeval(cfd, unix.SOL_SOCKET, opt, &tv); err != nil {
-			return fmt.Errorf("setsockopt: %w", err)
-		}
-	}
-
-	fillers, restore, err := exhaustFDs()
-	defer func() {
-		for _, fd := range fillers {
-			_ = unix.Close(fd)
-		}
-	}()
+	cfd, err := testkit.BlockingClient(testTimeout)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("emfile child: %d descriptors open up to the limit\n", len(fillers))
+	defer unix.Close(cfd)
 
-	if err := unix.Connect(cfd, &unix.SockaddrInet4{Port: port, Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		return fmt.Errorf("connect: %w", err)
+	fds, err := testkit.ExhaustFDs()
+	if err != nil {
+		return err
+	}
+	defer fds.Restore()
+	fmt.Printf("emfile child: %d descriptors open up to the limit\n", fds.Len())
+
+	if err := testkit.Connect(cfd, testkit.Loopback4(port), testTimeout); err != nil {
+		return err
 	}
 	var acceptErr *AcceptError
 	for acceptErr == nil {
@@ -94,21 +83,17 @@ func emfileChild() error {
 	}
 	fmt.Printf("emfile child: hook got %v\n", acceptErr)
 
-	for _, fd := range fillers {
-		_ = unix.Close(fd)
-	}
-	fillers = nil
-	if err := restore(); err != nil {
+	if err := fds.Restore(); err != nil {
 		return err
 	}
 	// The listener must be retrying: the pending connection gets served.
-	if _, err := unix.Write(cfd, []byte("ping")); err != nil {
+	if _, err := testkit.RetryEINTR(func() (int, error) { return unix.Write(cfd, []byte("ping")) }); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	got := make([]byte, 0, 4)
 	buf := make([]byte, 4)
 	for len(got) < 4 {
-		n, err := unix.Read(cfd, buf[:4-len(got)])
+		n, err := testkit.RetryEINTR(func() (int, error) { return unix.Read(cfd, buf[:4-len(got)]) })
 		if err != nil {
 			return fmt.Errorf("read echo after freeing fds: %w", err)
 		}
@@ -127,39 +112,4 @@ func emfileChild() error {
 	}
 	fmt.Println("emfile child: ok")
 	return nil
-}
-
-// exhaustFDs lowers the soft RLIMIT_NOFILE to a little above the highest
-// open descriptor and opens /dev/null until EMFILE. restore puts the old
-// limit back.
-func exhaustFDs() (fillers []int, restore func() error, err error) {
-	var old unix.Rlimit
-	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &old); err != nil {
-		return nil, nil, fmt.Errorf("getrlimit: %w", err)
-	}
-	fds, err := testkit.OpenFDs()
-	if err != nil {
-		return nil, nil, err
-	}
-	highest := 0
-	for fd := range fds {
-		highest = max(highest, fd)
-	}
-	lim := old
-	lim.Cur = uint64(highest + 16)
-	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
-		return nil, nil, fmt.Errorf("setrlimit: %w", err)
-	}
-	restore = func() error { return unix.Setrlimit(unix.RLIMIT_NOFILE, &old) }
-	for {
-		fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if errors.Is(err, unix.EMFILE) {
-			return fillers, restore, nil
-		}
-		if err != nil {
-			_ = restore()
-			return fillers, nil, fmt.Errorf("open /dev/null: %w", err)
-		}
-		fillers = append(fillers, fd)
-	}
 }

@@ -30,7 +30,7 @@ type loop struct {
 }
 
 func newLoop(r *Reactor, idx int) (*loop, error) {
-	p, err := openPoller()
+	p, err := openPoller(r.opts.IdleWait)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,30 @@ type Options struct {
 	// ErrorHook receives errors nobody else can be told of: panics in
 	// callbacks, accept failures. nil means log them with slog.Default.
 	ErrorHook func(error)
+	// IdleWait is how a loop with nothing to do waits; see IdleWait.
+	IdleWait IdleWait
 }
+
+// IdleWait chooses how an idle loop waits for its next event.
+type IdleWait int
+
+const (
+	// IdleWaitAuto (the default) blocks in epoll_wait, except right after
+	// the loop handed readiness to a Watcher (the usocket and udp facades'
+	// sockets), when it parks in the Go runtime poller so the goroutine it
+	// woke runs at once.
+	IdleWaitAuto IdleWait = iota
+	// IdleWaitBlock always blocks the loop's thread in epoll_wait, as gnet
+	// does: the fastest wake-up for a server whose clients are other
+	// processes.
+	IdleWaitBlock
+	// IdleWaitPark always parks in the Go runtime poller: best when the
+	// loop's handlers hand work to goroutines of the same process.
+	IdleWaitPark
+)
+
+// WithIdleWait sets how idle loops wait.
+func WithIdleWait(w IdleWait) Option { return func(o *Options) { o.IdleWait = w } }
 
 // Option changes Options; pass them to New.
 type Option func(*Options)
@@ -66,6 +89,8 @@ func (o *Options) normalize() error {
 		return optionError("ReadBufferSize", o.ReadBufferSize)
 	case o.WriteHighWater < 0 || o.WriteLowWater < 0:
 		return optionError("WriteHighWater/WriteLowWater", o.WriteHighWater)
+	case o.IdleWait < IdleWaitAuto || o.IdleWait > IdleWaitPark:
+		return optionError("IdleWait", o.IdleWait)
 	case o.Linger < 0 || o.IdleTimeout < 0:
 		return optionError("Linger/IdleTimeout", o.Linger)
 	}

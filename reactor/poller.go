@@ -20,13 +20,18 @@ const (
 
 // poller is a loop's epoll instance plus gnet's lock-free task queue.
 //
-// It differs from gnet's netpoll.Poller in one way that matters: when there
-// is nothing to do, the loop goroutine parks in the Go runtime's own poller
-// (the epoll fd is itself pollable) instead of blocking its OS thread in
-// epoll_wait. A goroutine the loop has just woken — a blocked Read in the
-// facade — then runs at once on the freed P, instead of waiting for the
-// scheduler's sysmon to take the P back from the blocked syscall (tens of
-// microseconds per hand-off, measured on the udp and usocket facades).
+// How a loop waits when it has nothing to do depends on what it just did.
+// After it handed readiness to a Watcher (whose handler typically wakes a
+// goroutine blocked in the facade's Read or Write), it parks in the Go
+// runtime's own poller (the epoll fd is itself pollable), so the woken
+// goroutine runs at once on the freed processor; blocking the thread in
+// epoll_wait instead, as gnet's netpoll.Poller.Polling does, leaves that
+// goroutine waiting until the scheduler's sysmon retakes the processor
+// (about 27 µs per hand-off, measured on the udp facade). Otherwise — a
+// loop serving callback handlers — it blocks in epoll_wait like gnet,
+// which wakes faster than a park when the machine is idle (the Go poller
+// may have to wake a second, sleeping thread: about 50 µs per message in
+// a cross-process ping-pong on this project's 2-core VM).
 type poller struct {
 	epfd   int
 	efd    int                // eventfd that wakes the loop for queued tasks
@@ -34,14 +39,16 @@ type poller struct {
 	raw    syscall.RawConn    // file's RawConn, to park until epfd is readable
 	tryFn  func(uintptr) bool // p.try as RawConn.Read wants it, made once
 	events []unix.EpollEvent
-	n      int // events ready after the last wait
+	n      int      // events ready after the last wait
+	park   bool     // the last round served a Watcher: wait in the Go poller
+	mode   IdleWait // how to wait when idle
 
 	tasks  queue.AsyncTaskQueue
 	wakeup atomic.Int32 // 1 while an eventfd write is pending
 	efdBuf [8]byte
 }
 
-func openPoller() (*poller, error) {
+func openPoller(mode IdleWait) (*poller, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, wrapSyscall("epoll_create1", err)
@@ -51,7 +58,7 @@ func openPoller() (*poller, error) {
 		_ = unix.Close(epfd)
 		return nil, wrapSyscall("eventfd", err)
 	}
-	p := &poller{epfd: epfd, efd: efd, events: make([]unix.EpollEvent, 128), tasks: queue.NewLockFreeQueue()}
+	p := &poller{mode: mode, epfd: epfd, efd: efd, events: make([]unix.EpollEvent, 128), tasks: queue.NewLockFreeQueue()}
 	if err := p.ctl(unix.EPOLL_CTL_ADD, efd, readEvents); err != nil {
 		p.closeFDs()
 		return nil, err
@@ -162,13 +169,26 @@ func (p *poller) poll(dispatch func(fd int, ev uint32)) error {
 	}
 }
 
-// wait fills p.events. RawConn.Read tries first without blocking; if
-// nothing is ready, the goroutine parks in the Go runtime poller until epfd
-// becomes readable and tries again. (A separate try before it would only
-// add an epoll_wait each time the loop goes idle.)
+// wait fills p.events; see the type's comment for the two ways it waits.
 func (p *poller) wait() error {
 	p.n = 0
-	return p.raw.Read(p.tryFn)
+	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
+		p.park = false
+		// RawConn.Read tries first without blocking; if nothing is ready,
+		// the goroutine parks until epfd becomes readable and tries again.
+		return p.raw.Read(p.tryFn)
+	}
+	for {
+		n, err := unix.EpollWait(p.epfd, p.events, -1)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return wrapSyscall("epoll_wait", err)
+		}
+		p.n = n
+		return nil
+	}
 }
 
 // try is one non-blocking epoll_wait; it reports whether events came.

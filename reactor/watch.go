@@ -173,6 +173,7 @@ func closeWatchTask(p any) error {
 }
 
 func (w *Watcher) onEvent(ev uint32) {
+	w.loop.poller.park = true // its handler is likely to wake a goroutine
 	if ev&(writeEvents|errEvents) != 0 && w.events&writeEvents != 0 {
 		w.call(w.h.OnWritable)
 	}

@@ -53,6 +53,7 @@ type config struct {
 	proto string
 	mode  string
 	loops int
+	idle  string
 }
 
 // server is what every mode returns: where it listens and how to stop it.
@@ -71,6 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.proto, "proto", "tcp", "protocol: tcp or udp")
 	fs.StringVar(&cfg.mode, "mode", "reactor", "server mode: reactor (event-loop callbacks), single (one client at a time), multi (goroutine per client)")
 	fs.IntVar(&cfg.loops, "loops", 0, "event loops, and UDP sockets in reactor mode (0: one per CPU)")
+	fs.StringVar(&cfg.idle, "idle", "auto", "how idle event loops wait: auto, block (epoll_wait, like gnet) or park (Go runtime poller)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -22,11 +22,15 @@ func start(ctx context.Context, cfg config) (server, error) {
 	case cfg.proto != "tcp" && cfg.proto != "udp":
 		return nil, fmt.Errorf("%w: unknown -proto %q (want tcp or udp)", errUsage, cfg.proto)
 	}
+	idle, ok := idleWaits[cfg.idle]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown -idle %q (want auto, block or park)", errUsage, cfg.idle)
+	}
 	host, port, err := splitAddr(cfg.addr)
 	if err != nil {
 		return nil, err
 	}
-	r, err := reactor.New(reactor.WithLoops(cfg.loops))
+	r, err := reactor.New(reactor.WithLoops(cfg.loops), reactor.WithIdleWait(idle))
 	if err != nil {
 		return nil, err
 	}
@@ -130,4 +134,11 @@ func quietHook(err error) {
 		return
 	}
 	defaultHook(err)
+}
+
+// idleWaits maps -idle to the reactor's setting.
+var idleWaits = map[string]reactor.IdleWait{
+	"auto":  reactor.IdleWaitAuto,
+	"block": reactor.IdleWaitBlock,
+	"park":  reactor.IdleWaitPark,
 }

@@ -29,6 +29,7 @@ const (
 // KnownServers lists every server the runner can select with -servers.
 var KnownServers = []Server{
 	{Name: "reactor", Build: pkgEchoServer, Args: []string{"-mode", "reactor"}},
+	{Name: "reactor-park", Build: pkgEchoServer, Args: []string{"-mode", "reactor", "-idle", "park"}},
 	{Name: "single", Build: pkgEchoServer, Args: []string{"-mode", "single"}},
 	{Name: "multi", Build: pkgEchoServer, Args: []string{"-mode", "multi"}},
 	{Name: "gnet", Build: pkgGnetEcho},

@@ -47,59 +47,6 @@ func TestEMFILEAcceptFacade(t *testing.T) { runChildTest(t, "emfile-accept") }
 // descriptors are free.
 func TestEMFILEConnectFacade(t *testing.T) { runChildTest(t, "emfile-connect") }
 
-// blockingClient makes a blocking TCP socket, every call on it bounded by
-// testTimeout, before the descriptors run out.
-func blockingClient() (int, error) {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return -1, fmt.Errorf("socket: %w", err)
-	}
-	tv := unix.NsecToTimeval(int64(testTimeout))
-	for _, opt := range []int{unix.SO_RCVTIMEO, unix.SO_SNDTIMEO} {
-		if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, opt, &tv); err != nil {
-			_ = unix.Close(fd)
-			return -1, fmt.Errorf("setsockopt: %w", err)
-		}
-	}
-	return fd, nil
-}
-
-// connectRetry connects the blocking socket fd. A signal (the Go runtime
-// preempts with SIGURG) interrupts a connect on a socket with a timeout
-// with EINTR while the handshake goes on; then wait for it with poll.
-func connectRetry(fd int, sa unix.Sockaddr) error {
-	err := unix.Connect(fd, sa)
-	if err != unix.EINTR {
-		if err != nil {
-			return fmt.Errorf("connect: %w", err)
-		}
-		return nil
-	}
-	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
-	if _, err := retryEINTR(func() (int, error) { return unix.Poll(fds, int(testTimeout/time.Millisecond)) }); err != nil {
-		return fmt.Errorf("poll: %w", err)
-	}
-	if soErr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR); err != nil || soErr != 0 {
-		return fmt.Errorf("connect: %v, SO_ERROR %d", err, soErr)
-	}
-	return nil
-}
-
-// retryEINTR repeats a system call that a signal interrupted (calls on a
-// socket with SO_RCVTIMEO or SO_SNDTIMEO are not restarted).
-func retryEINTR(f func() (int, error)) (int, error) {
-	for {
-		n, err := f()
-		if err != unix.EINTR {
-			return n, err
-		}
-	}
-}
-
-func loopback(port uint16) *unix.SockaddrInet4 {
-	return &unix.SockaddrInet4{Port: int(port), Addr: [4]byte{127, 0, 0, 1}}
-}
-
 func emfileAcceptChild() error {
 	sink := newHookSink()
 	r, err := reactor.New(reactor.WithLoops(1), reactor.WithErrorHook(sink.hook))
@@ -115,7 +62,7 @@ func emfileAcceptChild() error {
 		return err
 	}
 	defer ln.Close()
-	cfd, err := blockingClient()
+	cfd, err := testkit.BlockingClient(testTimeout)
 	if err != nil {
 		return err
 	}
@@ -127,7 +74,7 @@ func emfileAcceptChild() error {
 	}
 	defer ex.Restore()
 	fmt.Printf("emfile-accept child: %d descriptors open up to the limit\n", ex.Len())
-	if err := connectRetry(cfd, loopback(ln.AddrPort().Port())); err != nil {
+	if err := testkit.Connect(cfd, testkit.Loopback4(int(ln.AddrPort().Port())), testTimeout); err != nil {
 		return err
 	}
 
@@ -169,7 +116,7 @@ func emfileAcceptChild() error {
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(testTimeout))
-	if _, err := retryEINTR(func() (int, error) { return unix.Write(cfd, []byte("ping")) }); err != nil {
+	if _, err := testkit.RetryEINTR(func() (int, error) { return unix.Write(cfd, []byte("ping")) }); err != nil {
 		return fmt.Errorf("client write: %w", err)
 	}
 	buf := make([]byte, 4)
@@ -179,7 +126,7 @@ func emfileAcceptChild() error {
 	if _, err := conn.Write([]byte("pong")); err != nil {
 		return fmt.Errorf("server write: %w", err)
 	}
-	if n, err := retryEINTR(func() (int, error) { return unix.Read(cfd, buf) }); err != nil || string(buf[:n]) != "pong" {
+	if n, err := testkit.RetryEINTR(func() (int, error) { return unix.Read(cfd, buf) }); err != nil || string(buf[:n]) != "pong" {
 		return fmt.Errorf("client read %q, %v", buf[:n], err)
 	}
 	for len(sink.ch) > 0 { // the reactor may report, but must not fail
