@@ -2,7 +2,7 @@
 // loopback and prints (or writes) a Markdown report of medians.
 //
 //	go run ./internal/bench/cmd/benchmatrix                       # the whole matrix, tables on stdout
-//	go run ./internal/bench/cmd/benchmatrix -out BENCHMARKS.md    # the page, plus benchmarks.svg next to it
+//	go run ./internal/bench/cmd/benchmatrix -out BENCHMARKS.md    # the page, plus its chart (-chart)
 //	go run ./internal/bench/cmd/benchmatrix -quick -out /tmp/B.md # smoke test of everything
 //	go run ./internal/bench/cmd/benchmatrix -servers gnet,std -scenarios bulk,loopback
 //
@@ -24,8 +24,9 @@ import (
 	"github.com/usocket-go/usocket/internal/bench"
 )
 
-// chartFile is the chart's name, written next to the -out page.
-const chartFile = "benchmarks.svg"
+// defaultChart is where the chart goes: beside the code that draws it, so
+// the repository's top level keeps only the page.
+const defaultChart = "internal/bench/benchmarks.svg"
 
 func main() {
 	if err := run(); err != nil {
@@ -35,9 +36,9 @@ func main() {
 }
 
 type options struct {
-	servers, scenarios, out string
-	duration, warmup        time.Duration
-	reps, loops, idle       int
+	servers, scenarios, out, chart string
+	duration, warmup               time.Duration
+	reps, loops, idle              int
 }
 
 func parse(args []string) (options, error) {
@@ -50,7 +51,8 @@ func parse(args []string) (options, error) {
 	fs.IntVar(&o.reps, "reps", 3, "repetitions per cell and server (medians are reported)")
 	fs.IntVar(&o.loops, "loops", 0, "event loops passed to every server (0 = NumCPU)")
 	fs.IntVar(&o.idle, "idle-conns", 10000, "connections for the idle-memory scenario")
-	fs.StringVar(&o.out, "out", "", "write the Markdown page to this file and the chart to "+chartFile+" next to it (default: tables on stdout)")
+	fs.StringVar(&o.out, "out", "", "write the Markdown page to this file, with the chart it embeds at -chart (default: tables on stdout)")
+	fs.StringVar(&o.chart, "chart", defaultChart, "where -out writes the SVG ratio chart")
 	quick := fs.Bool("quick", false, "smoke test: 300ms windows, 100ms warm-up, 1 rep, 1000 idle connections (explicit flags win)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -102,7 +104,7 @@ func run() error {
 	if o.out == "" {
 		werr = rep.WriteMarkdown(os.Stdout)
 	} else {
-		werr = writePage(rep, o.out, start)
+		werr = writePage(rep, o.out, o.chart, start)
 	}
 	if err == nil {
 		err = werr
@@ -110,13 +112,16 @@ func run() error {
 	return err
 }
 
-// writePage writes the page to path and the chart next to it.
-func writePage(rep *bench.Report, path string, start time.Time) error {
-	chart := filepath.Join(filepath.Dir(path), chartFile)
+// writePage writes the page to path and the chart it links to to chart.
+func writePage(rep *bench.Report, path, chart string, start time.Time) error {
 	if err := writeFile(chart, rep.WriteChart); err != nil {
 		return err
 	}
-	page := bench.Page{Command: command(os.Args[1:]), Date: start, Machine: bench.DescribeMachine(), Chart: chartFile}
+	link, err := filepath.Rel(filepath.Dir(path), chart)
+	if err != nil {
+		return fmt.Errorf("chart path: %w", err)
+	}
+	page := bench.Page{Command: command(os.Args[1:]), Date: start, Machine: bench.DescribeMachine(), Chart: filepath.ToSlash(link)}
 	if err := writeFile(path, func(w io.Writer) error { return rep.WritePage(w, page) }); err != nil {
 		return err
 	}
