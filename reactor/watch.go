@@ -36,11 +36,22 @@ type Watcher struct {
 	closed atomic.Bool
 	gone   bool // loop-owned: fd closed (an edge watcher's: unregistered)
 	edge   bool // registered once, edge-triggered; the caller owns fd
+	local  bool // the handler wakes no goroutine (LoopOnly)
 }
+
+// WatchOption tunes a Watcher.
+type WatchOption func(*Watcher)
+
+// LoopOnly says the handler does all its work on the loop and wakes no
+// goroutine (a responder that answers datagrams in OnReadable, say). With
+// IdleWaitAuto the loop then keeps blocking in epoll_wait after serving
+// it, the faster wake-up for peers in other processes, instead of parking
+// in the Go runtime poller for the sake of a woken goroutine.
+func LoopOnly() WatchOption { return func(w *Watcher) { w.local = true } }
 
 // Watch hands fd, which must be non-blocking, to a loop; the Watcher owns
 // it from now on and closes it. Read interest starts on.
-func (r *Reactor) Watch(fd int, h FDHandler) (*Watcher, error) {
+func (r *Reactor) Watch(fd int, h FDHandler, opts ...WatchOption) (*Watcher, error) {
 	if h == nil {
 		return nil, ErrNilHandler
 	}
@@ -48,6 +59,11 @@ func (r *Reactor) Watch(fd int, h FDHandler) (*Watcher, error) {
 		return nil, wrapSyscall("watch", unix.EBADF)
 	}
 	w := &Watcher{loop: r.pick(), fd: fd, h: h}
+	for _, o := range opts {
+		if o != nil {
+			o(w)
+		}
+	}
 	w.want.Store(readEvents)
 	if err := w.loop.run(registerWatchTask, w); err != nil {
 		return nil, err
@@ -173,7 +189,9 @@ func closeWatchTask(p any) error {
 }
 
 func (w *Watcher) onEvent(ev uint32) {
-	w.loop.poller.park = true // its handler is likely to wake a goroutine
+	if !w.local {
+		w.loop.poller.park = true // its handler is likely to wake a goroutine
+	}
 	if ev&(writeEvents|errEvents) != 0 && w.events&writeEvents != 0 {
 		w.call(w.h.OnWritable)
 	}

@@ -96,7 +96,11 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 	}
 	s.sfd = sfd
 	s.family = socketFamily(sfd)
-	w, err := r.Watch(wfd, (*loopSide)(s))
+	var wopts []reactor.WatchOption
+	if c.Responder != nil {
+		wopts = append(wopts, reactor.LoopOnly()) // answers on the loop, wakes nobody
+	}
+	w, err := r.Watch(wfd, (*loopSide)(s), wopts...)
 	if err != nil {
 		_ = unix.Close(wfd)
 		_ = unix.Close(sfd)
