@@ -1,4 +1,3 @@
-// Package reactortest holds test helpers for packages built on the reactor.
 package reactortest
 
 import (
