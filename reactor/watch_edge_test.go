@@ -27,7 +27,7 @@ func TestWatchEdge(t *testing.T) {
 			default:
 			}
 		},
-		close:    func(_ *Watcher, err error) { closed <- err },
+		close: func(_ *Watcher, err error) { closed <- err },
 	})
 	if err != nil {
 		t.Fatalf("WatchEdge: %v", err)
