@@ -13,7 +13,7 @@ import "github.com/usocket-go/usocket/reactor"
 type Echo struct{ reactor.BaseHandler }
 
 // OnData echoes data.
-func (Echo) OnData(c *reactor.Conn, data []byte) { _, _ = c.Write(data) }
+func (Echo) OnData(c *reactor.Conn, data []byte) { _, _ = c.WriteDirect(data) }
 
 // OnWriteBlocked stops reading while the echo is not being taken.
 func (Echo) OnWriteBlocked(c *reactor.Conn) { _ = c.PauseRead() }

@@ -1,0 +1,46 @@
+package reactor
+
+import "golang.org/x/sys/unix"
+
+// WriteDirect is Write for the connection's own callbacks: when nothing is
+// queued it writes b to the socket at once, without copying it, and queues
+// (copies) only what the kernel did not take. An echo of a 64 KiB read
+// then costs no copy at all. Order and atomicity are as for Write.
+//
+// It must only be called on the connection's loop: from one of its
+// Handler callbacks, a WriteNotifier callback, Execute or AfterFunc. From
+// any other goroutine use Write.
+func (c *Conn) WriteDirect(b []byte) (int, error) {
+	c.mu.Lock()
+	closed, queued := c.wclosed, c.out != nil && len(*c.out) > 0
+	var err error
+	if closed {
+		err = c.writeClosedErr()
+	}
+	c.mu.Unlock()
+	switch {
+	case closed:
+		return 0, err
+	case len(b) == 0:
+		return 0, nil
+	case queued || !c.wq.empty() || c.state&stClosed != 0:
+		return c.Write(b) // behind what is already queued
+	}
+	// An error here shows again when the queued rest is flushed, and closes
+	// the connection there in the usual way.
+	n, _ := unix.Write(c.fd, b)
+	if n < 0 {
+		n = 0
+	}
+	if n > 0 {
+		c.touch()
+	}
+	if n == len(b) {
+		return n, nil
+	}
+	// EAGAIN, a partial write or an error: queue the rest.
+	if _, err := c.Write(b[n:]); err != nil {
+		return n, err
+	}
+	return len(b), nil
+}
