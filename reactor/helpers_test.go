@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/usocket-go/usocket/internal/testkit"
 )
 
 // testTimeout bounds every blocking step of a test.
@@ -69,9 +71,7 @@ func newTestReactor(t *testing.T, opts ...Option) (*Reactor, *hookSink) {
 }
 
 func testContext(tb testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	tb.Cleanup(cancel)
-	return ctx
+	return testkit.Context(tb, testTimeout)
 }
 
 // listen starts a listener on a loopback ephemeral port.

@@ -8,14 +8,13 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/usocket-go/usocket/internal/testkit"
 )
 
 // testCtx returns a context bounding one test's blocking steps.
 func testCtx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+	return testkit.Context(t, 20*time.Second)
 }
 
 // listen opens an unconnected socket on host:0, closed with the test.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/testkit"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
 )
@@ -21,10 +22,7 @@ import (
 const testTimeout = 10 * time.Second
 
 func testCtx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	t.Cleanup(cancel)
-	return ctx
+	return testkit.Context(t, testTimeout)
 }
 
 // newLocalListener listens on 127.0.0.1 with an ephemeral port and closes

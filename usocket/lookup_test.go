@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/testkit"
 	"github.com/usocket-go/usocket/usocket"
 )
 
@@ -146,17 +147,10 @@ func (f *fakeDNS) answer(q []byte) []byte {
 	return resp
 }
 
-func testContext(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 func TestLookupLiteralsWithoutDNS(t *testing.T) {
 	// Every DNS query fails, so only literal handling can succeed.
 	r := (&fakeDNS{rcode: rcodeFail}).resolver(t)
-	ctx := testContext(t)
+	ctx := testCtx(t)
 	tests := []struct{ in, want string }{
 		{"127.0.0.1", "127.0.0.1"},
 		{"::1", "::1"},
@@ -189,7 +183,7 @@ func TestLookupOrderAndPreference(t *testing.T) {
 		"v6only.test": {v6},
 	}}
 	r := f.resolver(t)
-	ctx := testContext(t)
+	ctx := testCtx(t)
 
 	addrs, err := r.LookupHosts(ctx, "dual.test")
 	if err != nil || len(addrs) != 3 {
@@ -242,10 +236,10 @@ func TestLookupErrorsFromServer(t *testing.T) {
 				f.records = map[string][]netip.Addr{tt.host: nil}
 			}
 			r := f.resolver(t)
-			_, err := r.LookupHost(testContext(t), tt.host)
+			_, err := r.LookupHost(testCtx(t), tt.host)
 			checkNameServiceError(t, err, tt.want)
 			if tt.rcode == rcodeNX {
-				_, err := r.LookupAddr(testContext(t), netip.MustParseAddr("192.0.2.7"))
+				_, err := r.LookupAddr(testCtx(t), netip.MustParseAddr("192.0.2.7"))
 				checkNameServiceError(t, err, usocket.ErrHostNotFound)
 			}
 		})
@@ -280,7 +274,7 @@ func TestLookupCanceled(t *testing.T) {
 }
 
 func TestLookupBadInput(t *testing.T) {
-	ctx := testContext(t)
+	ctx := testCtx(t)
 	_, err := usocket.LookupHost(ctx, "")
 	wantInputError(t, "LookupHost(\"\")", err)
 	_, err = usocket.LookupHosts(ctx, "")
@@ -300,14 +294,14 @@ func TestLookupBadInput(t *testing.T) {
 // beyond /etc/hosts, so they only assert what holds either way.
 
 func TestLookupLocalhost(t *testing.T) {
-	a, err := usocket.LookupHost(testContext(t), "localhost")
+	a, err := usocket.LookupHost(testCtx(t), "localhost")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !a.Is4() || !a.IsLoopback() {
 		t.Errorf("LookupHost(localhost) = %v; want an IPv4 loopback address", a)
 	}
-	addrs, err := usocket.LookupHosts(testContext(t), "localhost")
+	addrs, err := usocket.LookupHosts(testCtx(t), "localhost")
 	if err != nil || addrs[0] != a {
 		t.Errorf("LookupHosts(localhost) = %v, %v; want %v first", addrs, err, a)
 	}
@@ -319,7 +313,7 @@ func TestLookupLocalhost(t *testing.T) {
 }
 
 func TestLookupInvalidTLD(t *testing.T) {
-	_, err := usocket.LookupHost(testContext(t), "no-such-host.invalid")
+	_, err := usocket.LookupHost(testCtx(t), "no-such-host.invalid")
 	if !errors.Is(err, usocket.ErrNameService) {
 		t.Fatalf("err = %v; want an error under ErrNameService", err)
 	}
@@ -345,7 +339,7 @@ func TestLookupAddrLoopback(t *testing.T) {
 	}
 	// With /etc/hosts consulted first, a fake DNS that knows nothing is enough.
 	r := (&fakeDNS{rcode: rcodeNX}).resolver(t)
-	names, err := r.LookupAddr(testContext(t), netip.MustParseAddr("127.0.0.1"))
+	names, err := r.LookupAddr(testCtx(t), netip.MustParseAddr("127.0.0.1"))
 	if len(want) == 0 {
 		checkNameServiceError(t, err, usocket.ErrHostNotFound)
 		return
@@ -359,3 +353,6 @@ func TestLookupAddrLoopback(t *testing.T) {
 		}
 	}
 }
+
+// testCtx bounds a lookup test's blocking steps.
+func testCtx(t *testing.T) context.Context { return testkit.Context(t, 10*time.Second) }

@@ -6,14 +6,13 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/usocket-go/usocket/internal/testkit"
 )
 
 // testCtx bounds every blocking step of a test.
 func testCtx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+	return testkit.Context(t, 20*time.Second)
 }
 
 // blocked waits (bounded by ctx) until n goroutines are blocked in a wait on

@@ -6,6 +6,8 @@ import (
 	"net"
 	"sync"
 	"testing"
+
+	"github.com/usocket-go/usocket/internal/testkit"
 )
 
 // tcpEcho is an in-test goroutine-per-connection echo server. corrupt, when
@@ -110,8 +112,5 @@ func startUDPEcho(t *testing.T, drop func(i int) bool) string {
 
 // testCtx is a context bounded well inside the test's own deadline.
 func testCtx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), testBound)
-	t.Cleanup(cancel)
-	return ctx
+	return testkit.Context(t, testBound)
 }

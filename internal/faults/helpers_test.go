@@ -22,9 +22,7 @@ import (
 const testTimeout = 20 * time.Second
 
 func testCtx(tb testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
-	tb.Cleanup(cancel)
-	return ctx
+	return testkit.Context(tb, testTimeout)
 }
 
 // hookSink collects what a reactor reports to its error hook.

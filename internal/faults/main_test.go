@@ -1,37 +1,20 @@
 package faults
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/usocket-go/usocket/internal/testkit"
 	"github.com/usocket-go/usocket/reactor/reactortest"
 )
 
+// TestMain runs the child-process halves of tests when asked to (see
+// testkit.RunChild), and otherwise the tests under goleak
+// (reactortest.VerifyTestMain).
 func TestMain(m *testing.M) {
-	if name := testkit.Child(); name != "" {
-		os.Exit(runChild(name))
-	}
+	testkit.DispatchChild(map[string]func() error{
+		"emfile-accept":  emfileAcceptChild,
+		"emfile-connect": emfileConnectChild,
+		"churn-clients":  churnClientsChild,
+	})
 	reactortest.VerifyTestMain(m)
-}
-
-// children are the child-process halves of tests (see testkit.RunChild).
-var children = map[string]func() error{
-	"emfile-accept":  emfileAcceptChild,
-	"emfile-connect": emfileConnectChild,
-	"churn-clients":  churnClientsChild,
-}
-
-func runChild(name string) int {
-	f, ok := children[name]
-	if !ok {
-		fmt.Fprintf(os.Stderr, "unknown child %q\n", name)
-		return 2
-	}
-	if err := f(); err != nil {
-		fmt.Fprintf(os.Stderr, "child %s: %v\n", name, err)
-		return 1
-	}
-	return 0
 }
