@@ -86,7 +86,9 @@ func TestTCPListen(t *testing.T) {
 	if err != nil || string(got) != "from ucat\n" {
 		t.Fatalf("client read %q, %v", got, err)
 	}
-	if code := p.Stop(t); code != 0 || out.String() != "from client\n" {
+	// Both directions are done, so ucat ends by itself once it has printed
+	// what the client sent.
+	if code := p.Wait(t); code != 0 || out.String() != "from client\n" {
 		t.Fatalf("exit %d, ucat printed %q", code, out.String())
 	}
 }

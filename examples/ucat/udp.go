@@ -61,11 +61,13 @@ func runUDP(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 		default:
 			return err
 		}
-		if cfg.listen {
-			p.set(from)
-		}
+		// Print first, then let the sender answer: whoever sees the reply
+		// knows the request is already on stdout.
 		if _, err := stdout.Write(buf[:n]); err != nil {
 			return err
+		}
+		if cfg.listen {
+			p.set(from)
 		}
 		if stdinDone.Load() {
 			_ = c.SetReadDeadline(time.Now().Add(cfg.wait))

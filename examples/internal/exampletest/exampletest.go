@@ -101,6 +101,23 @@ func (p *Program) Stop(t testing.TB) int {
 	}
 }
 
+// Wait waits for the program to end on its own and returns its exit
+// status; the test fails if it has not ended within Wait.
+func (p *Program) Wait(t testing.TB) int {
+	t.Helper()
+	select {
+	case code := <-p.done:
+		if p.cancel != nil {
+			p.cancel()
+			p.cancel = nil
+		}
+		return code
+	case <-time.After(Wait):
+		t.Fatalf("program did not end within %v; stderr: %s", Wait, p.stderr)
+		return -1
+	}
+}
+
 // Stdout returns what the program printed so far.
 func (p *Program) Stdout() string { return p.stdout.String() }
 
