@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -18,7 +19,13 @@ func (r *Report) writeNotes(b *strings.Builder, names []string) {
 	seen := map[string]bool{}
 	for _, c := range r.Cells {
 		for _, n := range append([]string{InProcess}, names...) {
-			if err, ok := c.Unsupported[n]; ok && !seen[n+"/"+c.Scenario.Proto()] {
+			var ce *CannotError
+			if err, ok := c.Unsupported[n]; ok && errors.As(err, &ce) {
+				if !seen[n+"/"+string(ce.Kind)] {
+					seen[n+"/"+string(ce.Kind)] = true
+					notes = append(notes, fmt.Sprintf("`%s` cannot run %s (n/a in every %s row): %s", n, ce.Kind, ce.Kind, ce.Why))
+				}
+			} else if ok && !seen[n+"/"+c.Scenario.Proto()] {
 				seen[n+"/"+c.Scenario.Proto()] = true
 				notes = append(notes, fmt.Sprintf("`%s` does not support %s (n/a in every %s row): %s", n, c.Scenario.Proto(), c.Scenario.Proto(), firstLine(err)))
 			}

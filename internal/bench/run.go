@@ -155,6 +155,12 @@ func (m *matrix) runCell(ctx context.Context, sc Scenario) (Cell, error) {
 				m.progressf(sc, r, s.Name, "skipped: %s not supported (seen before)", sc.Proto())
 				continue
 			}
+			if why := s.CannotRun(sc.Kind); why != "" {
+				cell.Unsupported[s.Name] = &CannotError{Kind: sc.Kind, Why: why}
+				m.step++
+				m.progressf(sc, r, s.Name, "n/a: %s", why)
+				continue
+			}
 			res, err := m.cfg.runOne(ctx, m.bins[s.Name], s, sc)
 			if errors.Is(err, ErrNotSupported) {
 				m.unsupported[key] = err

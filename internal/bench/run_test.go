@@ -23,8 +23,13 @@ func TestRunMatrixAgainstStdEcho(t *testing.T) {
 	// Build std before the timed run: compiling competes for the CPU with
 	// every other package's tests, so it gets a bound of its own.
 	std[0].Binary = buildForTest(t, std[0])
+	// The same server, declared unable to run the idle scenario: its idle
+	// cell is n/a without a start, not an error.
+	picky := std[0]
+	picky.Name = "picky"
+	picky.Cannot = map[Kind]string{KindIdle: "by design"}
 	cfg := Config{
-		Servers: []Server{ghost, unsup, std[0]},
+		Servers: []Server{ghost, unsup, std[0], picky},
 		Scenarios: []Scenario{
 			{Kind: KindTCPPingPong, Conns: 2, Size: 64},
 			{Kind: KindBulk, Conns: 1, Size: 64 << 10},
@@ -69,6 +74,16 @@ func TestRunMatrixAgainstStdEcho(t *testing.T) {
 			}
 		}
 	}
+	for _, c := range rep.Cells {
+		var ce *CannotError
+		err, ok := c.Unsupported["picky"]
+		switch {
+		case c.Scenario.Kind == KindIdle && (!ok || !errors.As(err, &ce) || !errors.Is(err, ErrNotSupported)):
+			t.Errorf("idle: picky unsupported = %v, want a *CannotError", err)
+		case c.Scenario.Kind != KindIdle && !c.Scenario.InProcess() && len(c.Results["picky"]) != 2:
+			t.Errorf("%s: picky ran %d times, want 2", c.Scenario.Name(), len(c.Results["picky"]))
+		}
+	}
 	// Two starts of unsup at most (tcp, udp): "not supported" is remembered per protocol.
 	if n := strings.Count(progress.String(), "unsup: n/a"); n != 2 {
 		t.Errorf("unsup was started %d times, want 2 (once per protocol):\n%s", n, progress.String())
@@ -79,16 +94,18 @@ func TestRunMatrixAgainstStdEcho(t *testing.T) {
 	}
 	out := md.String()
 	for _, want := range []string{
-		"| scenario | unit | ghost | unsup | std |",
+		"| scenario | unit | ghost | unsup | std | picky |",
 		"| tcp-pingpong c2 64B | rt/s | n/a | n/a | ",
 		"(1.00×)",
 		"| idle c20 16B | KiB/conn | n/a | n/a |",
+		" | n/a |\n| slow-reader", // picky's idle cell, the row's last
 		"| loopback c1 64KiB (reference: one stream, no server) | ",
 		"| slow-reader c3 64KiB | MiB growth | n/a | n/a | ",
 		"| 10 | ",
 		"`ghost` unavailable: go build ./internal/bench/cmd/does-not-exist",
 		"`unsup` does not support tcp",
 		"`unsup` does not support udp",
+		"`picky` cannot run idle (n/a in every idle row): by design",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)

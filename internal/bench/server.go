@@ -14,7 +14,25 @@ type Server struct {
 	Build  string   // Go package to build, relative to the module root
 	Binary string   // a ready binary to run instead of building Build (tests)
 	Args   []string // flags appended after the common -addr, -proto and -loops
+	// Cannot maps the scenario kinds the server cannot run by design to
+	// why; their cells show n/a without starting the server.
+	Cannot map[Kind]string
 }
+
+// CannotError marks a scenario kind a server cannot run by design (see
+// Server.Cannot). It matches ErrNotSupported.
+type CannotError struct {
+	Kind Kind
+	Why  string
+}
+
+func (e *CannotError) Error() string { return fmt.Sprintf("cannot run %s: %s", e.Kind, e.Why) }
+
+// Unwrap makes errors.Is(err, ErrNotSupported) hold.
+func (e *CannotError) Unwrap() error { return ErrNotSupported }
+
+// CannotRun reports why s cannot run kind by design, or "".
+func (s Server) CannotRun(kind Kind) string { return s.Cannot[kind] }
 
 // BaselineServer is the server every other column is compared with.
 const BaselineServer = "std"
@@ -30,7 +48,8 @@ const (
 var KnownServers = []Server{
 	{Name: "reactor", Build: pkgEchoServer, Args: []string{"-mode", "reactor"}},
 	{Name: "reactor-park", Build: pkgEchoServer, Args: []string{"-mode", "reactor", "-idle", "park"}},
-	{Name: "single", Build: pkgEchoServer, Args: []string{"-mode", "single"}},
+	{Name: "single", Build: pkgEchoServer, Args: []string{"-mode", "single"},
+		Cannot: map[Kind]string{KindIdle: "serves one client at a time, so idle connections wait unserved in the backlog"}},
 	{Name: "multi", Build: pkgEchoServer, Args: []string{"-mode", "multi"}},
 	{Name: "gnet", Build: pkgGnetEcho},
 	{Name: "std", Build: pkgStdEcho},
@@ -67,6 +86,9 @@ func findServer(name string) (Server, bool) {
 	}
 	return Server{}, false
 }
+
+// ServerNames lists the names of KnownServers, comma-separated, for help texts.
+func ServerNames() string { return serverNames() }
 
 func serverNames() string {
 	names := make([]string, len(KnownServers))

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -15,27 +15,39 @@ import (
 	"github.com/usocket-go/usocket/internal/bench"
 )
 
-// defaultChart is where the chart goes: beside the code that draws it, so
-// the repository's top level keeps only the page.
-const defaultChart = "internal/bench/benchmarks.svg"
+// The committed page and its chart, relative to the module root. The chart
+// sits beside the code that draws it, so the top level keeps only the page.
+const (
+	committedPage  = "BENCHMARKS.md"
+	committedChart = "internal/bench/benchmarks.svg"
+)
 
 func main() {
-	if err := run(); err != nil {
+	err := run()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		// -h: the flag package printed the usage already.
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "benchmatrix:", err)
 		os.Exit(1)
 	}
 }
 
+// usageOut receives the usage text and flag errors (tests replace it).
+var usageOut io.Writer = os.Stderr
+
 type options struct {
 	servers, scenarios, out, chart string
 	duration, warmup               time.Duration
 	reps, loops, idle              int
+	overwrite                      bool
 }
 
 func parse(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("benchmatrix", flag.ContinueOnError)
-	fs.StringVar(&o.servers, "servers", "reactor,single,multi,gnet,std", "comma-separated servers: reactor,single,multi,gnet,std")
+	fs.SetOutput(usageOut)
+	fs.StringVar(&o.servers, "servers", "reactor,single,multi,gnet,std", "comma-separated servers, from: "+bench.ServerNames())
 	fs.StringVar(&o.scenarios, "scenarios", "", "comma-separated kinds to run: tcp-pingpong,bulk,loopback,udp-pingpong,idle,slow-reader,waitlist (empty = all)")
 	fs.DurationVar(&o.duration, "duration", 3*time.Second, "measurement window per run (slow-reader: push time; waitlist: both loops)")
 	fs.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "warm-up before each window")
@@ -43,7 +55,8 @@ func parse(args []string) (options, error) {
 	fs.IntVar(&o.loops, "loops", 0, "event loops passed to every server (0 = NumCPU)")
 	fs.IntVar(&o.idle, "idle-conns", 10000, "connections for the idle-memory scenario")
 	fs.StringVar(&o.out, "out", "", "write the Markdown page to this file, with the chart it embeds at -chart (default: tables on stdout)")
-	fs.StringVar(&o.chart, "chart", defaultChart, "where -out writes the SVG ratio chart")
+	fs.StringVar(&o.chart, "chart", "", "where -out writes the SVG ratio chart (default: "+committedChart+" for the committed "+committedPage+", else beside -out with the extension .svg)")
+	fs.BoolVar(&o.overwrite, "overwrite", false, "allow -out and -chart to replace files committed to git (as regenerating "+committedPage+" does)")
 	quick := fs.Bool("quick", false, "smoke test: 300ms windows, 100ms warm-up, 1 rep, 1000 idle connections (explicit flags win)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -77,6 +90,13 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	var dest *outputs
+	if o.out != "" {
+		// Every check on where results go happens before the long run.
+		if dest, err = planOutputs(ctx, o); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	rep, err := bench.Run(ctx, bench.Config{
 		Servers:   list,
@@ -92,10 +112,10 @@ func run() error {
 	}
 	fmt.Fprintf(os.Stderr, "matrix took %v\n", time.Since(start).Round(time.Second))
 	var werr error
-	if o.out == "" {
+	if dest == nil {
 		werr = rep.WriteMarkdown(os.Stdout)
 	} else {
-		werr = writePage(rep, o.out, o.chart, start)
+		werr = writePage(rep, dest, start)
 	}
 	if err == nil {
 		err = werr
@@ -103,20 +123,16 @@ func run() error {
 	return err
 }
 
-// writePage writes the page to path and the chart it links to to chart.
-func writePage(rep *bench.Report, path, chart string, start time.Time) error {
-	if err := writeFile(chart, rep.WriteChart); err != nil {
+// writePage writes the page and the chart it links to.
+func writePage(rep *bench.Report, dest *outputs, start time.Time) error {
+	if err := writeFile(dest.chart, rep.WriteChart); err != nil {
 		return err
 	}
-	link, err := filepath.Rel(filepath.Dir(path), chart)
-	if err != nil {
-		return fmt.Errorf("chart path: %w", err)
-	}
-	page := bench.Page{Command: command(os.Args[1:]), Date: start, Machine: bench.DescribeMachine(), Chart: filepath.ToSlash(link)}
-	if err := writeFile(path, func(w io.Writer) error { return rep.WritePage(w, page) }); err != nil {
+	page := bench.Page{Command: command(os.Args[1:]), Date: start, Machine: bench.DescribeMachine(), Chart: dest.link}
+	if err := writeFile(dest.page, func(w io.Writer) error { return rep.WritePage(w, page) }); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", path, chart)
+	fmt.Fprintf(os.Stderr, "wrote %s and %s\n", dest.page, dest.chart)
 	return nil
 }
 

@@ -1,8 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/usocket-go/usocket/internal/bench"
 
 	"go.uber.org/goleak"
 )
@@ -31,5 +39,60 @@ func TestParseQuickKeepsExplicitFlags(t *testing.T) {
 	}
 	if _, err := parse([]string{"stray"}); err == nil {
 		t.Fatal("stray argument accepted")
+	}
+}
+
+func TestPlanOutputsChecksBeforeTheRun(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	// A page outside the repository gets its chart beside it, linked by a
+	// relative path (an absolute -out used to fail only after the run).
+	d, err := planOutputs(ctx, options{out: filepath.Join(dir, "page.md")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.chart != filepath.Join(dir, "page.svg") || d.link != "page.svg" {
+		t.Fatalf("plan = %+v", d)
+	}
+	// A directory that does not exist fails before the run.
+	if _, err := planOutputs(ctx, options{out: filepath.Join(dir, "missing", "page.md")}); err == nil {
+		t.Fatal("unwritable -out accepted")
+	}
+	if _, err := planOutputs(ctx, options{out: filepath.Join(dir, "p.md"), chart: filepath.Join(dir, "p.md")}); err == nil {
+		t.Fatal("same -out and -chart accepted")
+	}
+	// The committed page and chart are refused unless -overwrite.
+	root, err := bench.ModuleRoot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(root, committedPage)
+	if _, err := planOutputs(ctx, options{out: page}); !errors.Is(err, errCommitted) {
+		t.Fatalf("committed page: err = %v, want errCommitted", err)
+	}
+	if _, err := planOutputs(ctx, options{out: filepath.Join(dir, "x.md"), chart: filepath.Join(root, committedChart)}); !errors.Is(err, errCommitted) {
+		t.Fatalf("committed chart: err = %v, want errCommitted", err)
+	}
+	d, err = planOutputs(ctx, options{out: page, overwrite: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.chart != filepath.Join(root, committedChart) || d.link != committedChart {
+		t.Fatalf("committed plan = %+v", d)
+	}
+}
+
+func TestHelpListsEveryServer(t *testing.T) {
+	var usage strings.Builder
+	usageOut = &usage
+	t.Cleanup(func() { usageOut = os.Stderr })
+	_, err := parse([]string{"-h"})
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("parse(-h) = %v, want flag.ErrHelp (main exits 0 on it)", err)
+	}
+	for _, s := range bench.KnownServers {
+		if !strings.Contains(usage.String(), s.Name) {
+			t.Errorf("help omits server %s:\n%s", s.Name, usage.String())
+		}
 	}
 }
