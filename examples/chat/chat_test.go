@@ -74,7 +74,7 @@ func TestChatLongLineDisconnects(t *testing.T) {
 }
 
 func TestChatSlowClientIsDisconnected(t *testing.T) {
-	room := &Room{MaxQueue: 128 << 10}
+	room := &Room{MaxQueue: 128 << 10, LineRate: -1} // only the receiver is slow here
 	srv, err := handler.Serve(context.Background(), "tcp", "127.0.0.1:0", room, nil)
 	if err != nil {
 		t.Fatal(err)

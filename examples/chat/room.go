@@ -1,201 +1,120 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/usocket-go/usocket/reactor"
 )
 
+// Defaults of the Room's limits.
+const (
+	DefaultMaxQueue  = 256 << 10
+	DefaultMaxLine   = 4 << 10
+	DefaultLineRate  = 10 // lines per second per client
+	DefaultLineBurst = 20
+)
+
+// maxWho bounds the names one /who answer lists.
+const maxWho = 50
+
 // Room is a line-based chat room served by reactor callbacks: every line a
 // member sends goes to every other member. It runs on the event loops, with
-// no goroutine per client.
+// no goroutine per client, and is built to face untrusted clients:
 //
-// Memory is bounded both ways:
-//   - inbound, a client's unfinished line is kept up to MaxLine bytes; a
-//     longer line disconnects it;
-//   - outbound, before a message is queued for a member the room checks
-//     reactor.Conn.Buffered: if the member's queue would go over MaxQueue,
-//     the member is too slow to keep up, so it is disconnected at once
-//     (Abort, its queue is dropped) and the others are told. A slow client
-//     therefore costs at most MaxQueue bytes of server memory, plus its
-//     kernel socket buffer, and never slows the others down.
+//   - Output is bounded. Every byte the room writes to a client (the
+//     prompt, answers to commands, other members' lines, notices) goes
+//     through one path that checks reactor.Conn.Buffered: a client whose
+//     queue would pass MaxQueue is too slow to keep up and is disconnected
+//     at once (Abort drops its queue), and the others are told.
+//   - Input waits for output. While a client's own queue holds more than
+//     a quarter of MaxQueue, the room stops handling its lines and pauses
+//     reading from it (PauseRead), so that a client that never reads
+//     cannot make the room queue replies without end; TCP flow control
+//     then holds it back. Reading resumes once the queue has drained.
+//   - Senders are rate-limited: each client may send LineRate lines per
+//     second (bursts of LineBurst); past that its reading is paused until
+//     its budget refills. One flooder therefore cannot fill the queues of
+//     honest members and get them disconnected as too slow.
+//   - An unfinished line is kept up to MaxLine bytes; a longer line
+//     disconnects the client.
+//   - Names are unique (ignoring case) and made of printable characters;
+//     control characters (ANSI escape sequences), bidirectional controls
+//     and invalid UTF-8 in lines are shown escaped (\x1b), never sent raw
+//     to other members' terminals.
 type Room struct {
 	reactor.BaseHandler
 
-	// MaxQueue bounds each member's outbound queue in bytes; 0 means 256 KiB.
+	// MaxQueue bounds each client's outbound queue in bytes; 0 means
+	// DefaultMaxQueue.
 	MaxQueue int
-	// MaxLine bounds one input line in bytes; 0 means 4 KiB.
+	// MaxLine bounds one input line in bytes; 0 means DefaultMaxLine.
 	MaxLine int
+	// LineRate is how many lines per second each client may send, and
+	// LineBurst how many at once; 0 means DefaultLineRate and
+	// DefaultLineBurst. A negative LineRate turns the limit off.
+	LineRate  float64
+	LineBurst int
+
+	now     func() time.Time // the rate limiter's clock; nil: time.Now
+	onPause func(why string) // test hook: a client's reading was paused
 
 	mu      sync.Mutex
-	members map[*reactor.Conn]*member
-}
-
-// member is one client. name is guarded by Room.mu; partial is touched
-// only by the client's own callbacks, which never overlap.
-type member struct {
-	name    string
-	partial []byte
+	members map[*reactor.Conn]*member // clients that have a name
+	names   map[string]*reactor.Conn  // foldName(name) → its member
 }
 
 var _ reactor.Handler = (*Room)(nil)
 
-func (r *Room) maxQueue() int {
-	if r.MaxQueue > 0 {
-		return r.MaxQueue
+func (r *Room) maxQueue() int { return orDefault(r.MaxQueue, DefaultMaxQueue) }
+func (r *Room) maxLine() int  { return orDefault(r.MaxLine, DefaultMaxLine) }
+
+// pauseAt is the queue size past which a client's input waits.
+func (r *Room) pauseAt() int { return r.maxQueue() / 4 }
+
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
 	}
-	return 256 << 10
+	return def
 }
 
-func (r *Room) maxLine() int {
-	if r.MaxLine > 0 {
-		return r.MaxLine
+func (r *Room) clock() time.Time {
+	if r.now != nil {
+		return r.now()
 	}
-	return 4 << 10
+	return time.Now()
 }
 
 // OnOpen greets the client and asks for its name.
 func (r *Room) OnOpen(c *reactor.Conn) {
 	c.SetContext(&member{})
-	_, _ = c.Write([]byte("* welcome; send your name\n"))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sendLocked(c, "* welcome; send your name\n")
 }
 
-// OnData splits the input into lines and acts on each.
+// OnData handles the complete lines it may and keeps the rest.
 func (r *Room) OnData(c *reactor.Conn, data []byte) {
 	m, ok := c.Context().(*member)
 	if !ok {
 		return
 	}
-	for len(data) > 0 {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			if len(m.partial)+len(data) > r.maxLine() {
-				r.reject(c, "line too long")
-				return
-			}
-			m.partial = append(m.partial, data...)
-			return
-		}
-		line := data[:i]
-		if len(m.partial) > 0 {
-			m.partial = append(m.partial, line...)
-			line = m.partial
-		}
-		if len(line) > r.maxLine() {
-			r.reject(c, "line too long")
-			return
-		}
-		r.handleLine(c, m, strings.TrimRight(string(line), "\r"))
-		m.partial = m.partial[:0]
-		data = data[i+1:]
-	}
+	r.drain(c, m, data)
 }
 
 // OnClose removes the member, if it is still in the room, and tells the
 // others.
 func (r *Room) OnClose(c *reactor.Conn, _ error) {
+	if m, ok := c.Context().(*member); ok {
+		m.closed = true
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.leaveLocked(c, "left")
-}
-
-// leaveLocked takes c out of the room and tells the others why.
-func (r *Room) leaveLocked(c *reactor.Conn, why string) {
-	m, ok := r.members[c]
-	if !ok {
-		return
-	}
-	delete(r.members, c)
-	r.broadcastLocked(nil, fmt.Sprintf("* %s %s\n", m.name, why))
-}
-
-func (r *Room) reject(c *reactor.Conn, why string) {
-	r.mu.Lock()
-	r.leaveLocked(c, "left")
-	r.mu.Unlock()
-	_, _ = c.Write([]byte("* " + why + "\n"))
-	_ = c.Close()
-}
-
-// handleLine runs one complete input line.
-func (r *Room) handleLine(c *reactor.Conn, m *member, line string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	cmd, arg, _ := strings.Cut(line, " ")
-	switch {
-	case m.name == "":
-		r.join(c, m, line)
-	case cmd == "/nick":
-		r.rename(c, m, arg)
-	case cmd == "/who":
-		_, _ = c.Write([]byte("* here: " + strings.Join(r.namesLocked(), ", ") + "\n"))
-	case cmd == "/quit":
-		r.leaveLocked(c, "left")
-		_ = c.Close()
-	default:
-		r.broadcastLocked(c, m.name+": "+line+"\n")
-	}
-}
-
-func (r *Room) join(c *reactor.Conn, m *member, name string) {
-	name, ok := cleanName(name)
-	if !ok {
-		_, _ = c.Write([]byte("* a name is 1 to 32 characters without spaces; send your name\n"))
-		return
-	}
-	if r.members == nil {
-		r.members = make(map[*reactor.Conn]*member)
-	}
-	m.name = name
-	r.members[c] = m
-	_, _ = c.Write([]byte(fmt.Sprintf("* hello %s, %d here\n", name, len(r.members))))
-	r.broadcastLocked(c, "* "+name+" joined\n")
-}
-
-func (r *Room) rename(c *reactor.Conn, m *member, name string) {
-	name, ok := cleanName(name)
-	if !ok {
-		_, _ = c.Write([]byte("* usage: /nick NAME\n"))
-		return
-	}
-	old := m.name
-	m.name = name
-	r.broadcastLocked(nil, fmt.Sprintf("* %s is now %s\n", old, name))
-}
-
-// cleanName accepts 1 to 32 printable characters without spaces.
-func cleanName(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 32 || strings.ContainsAny(s, " \t/") {
-		return "", false
-	}
-	return s, true
-}
-
-// broadcastLocked queues msg for every member except from. A member whose
-// queue would exceed MaxQueue is disconnected instead, and the others are
-// told (which may in turn find more slow members). r.mu is held.
-func (r *Room) broadcastLocked(from *reactor.Conn, msg string) {
-	b := []byte(msg)
-	var slow []*reactor.Conn
-	for c := range r.members {
-		if c == from {
-			continue
-		}
-		if c.Buffered()+len(b) > r.maxQueue() {
-			slow = append(slow, c)
-			continue
-		}
-		_, _ = c.Write(b)
-	}
-	for _, c := range slow {
-		_ = c.Abort()
-		r.leaveLocked(c, "was disconnected (too slow)")
-	}
 }
 
 // Notice sends msg to every member (used on shutdown).
@@ -205,11 +124,104 @@ func (r *Room) Notice(msg string) {
 	r.broadcastLocked(nil, msg)
 }
 
-func (r *Room) namesLocked() []string {
+// handleLine runs one complete input line; it reports false when c is
+// being closed.
+func (r *Room) handleLine(c *reactor.Conn, m *member, line string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cmd, arg, _ := strings.Cut(line, " ")
+	switch {
+	case m.name == "":
+		return r.join(c, m, line)
+	case cmd == "/nick":
+		return r.rename(c, m, arg)
+	case cmd == "/who":
+		return r.sendLocked(c, "* here: "+r.whoLocked()+"\n")
+	case cmd == "/quit":
+		r.leaveLocked(c, "left")
+		_ = c.Close()
+		return false
+	case line == "":
+		return true
+	}
+	r.broadcastLocked(c, m.name+": "+escapeText(line)+"\n")
+	return true
+}
+
+func (r *Room) join(c *reactor.Conn, m *member, name string) bool {
+	name, ok := cleanName(name)
+	switch {
+	case !ok:
+		return r.sendLocked(c, "* a name is 1 to 32 printable characters without spaces or '/'; send your name\n")
+	case r.takenLocked(name, c):
+		return r.sendLocked(c, "* the name "+name+" is taken; send another\n")
+	}
+	if r.members == nil {
+		r.members = make(map[*reactor.Conn]*member)
+		r.names = make(map[string]*reactor.Conn)
+	}
+	m.name = name
+	r.members[c] = m
+	r.names[foldName(name)] = c
+	if !r.sendLocked(c, fmt.Sprintf("* hello %s, %d here\n", name, len(r.members))) {
+		return false
+	}
+	r.broadcastLocked(c, "* "+name+" joined\n")
+	return true
+}
+
+func (r *Room) rename(c *reactor.Conn, m *member, name string) bool {
+	name, ok := cleanName(name)
+	switch {
+	case !ok:
+		return r.sendLocked(c, "* usage: /nick NAME (1 to 32 printable characters without spaces or '/')\n")
+	case r.takenLocked(name, c):
+		return r.sendLocked(c, "* the name "+name+" is taken\n")
+	}
+	old := m.name
+	delete(r.names, foldName(old))
+	m.name = name
+	r.names[foldName(name)] = c
+	r.broadcastLocked(nil, fmt.Sprintf("* %s is now %s\n", old, name))
+	return true
+}
+
+// takenLocked reports whether another member than c has name, ignoring
+// case.
+func (r *Room) takenLocked(name string, c *reactor.Conn) bool {
+	owner, ok := r.names[foldName(name)]
+	return ok && owner != c
+}
+
+// leaveLocked takes c out of the room and tells the others why.
+func (r *Room) leaveLocked(c *reactor.Conn, why string) {
+	m, ok := r.members[c]
+	if !ok {
+		return
+	}
+	delete(r.members, c)
+	delete(r.names, foldName(m.name))
+	r.broadcastLocked(nil, fmt.Sprintf("* %s %s\n", m.name, why))
+}
+
+// reject tells c why and closes it.
+func (r *Room) reject(c *reactor.Conn, why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.leaveLocked(c, "left")
+	r.sendLocked(c, "* "+why+"\n")
+	_ = c.Close()
+}
+
+// whoLocked lists the members' names, at most maxWho of them.
+func (r *Room) whoLocked() string {
 	names := make([]string, 0, len(r.members))
 	for _, m := range r.members {
 		names = append(names, m.name)
 	}
 	sort.Strings(names)
-	return names
+	if len(names) > maxWho {
+		return fmt.Sprintf("%s and %d more", strings.Join(names[:maxWho], ", "), len(names)-maxWho)
+	}
+	return strings.Join(names, ", ")
 }
