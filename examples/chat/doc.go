@@ -10,7 +10,8 @@
 // disconnected), a client's input waits while its own output is backed up,
 // each client may send -rate lines per second (bursts of -burst), names
 // are unique, and control characters (ANSI escapes) in lines are shown
-// escaped. It prints "chat listening on HOST:PORT" and stops cleanly on
+// escaped. The room itself is package room (examples/chat/room). It prints
+// "chat listening on HOST:PORT" and stops cleanly on
 // SIGINT/SIGTERM. Exit status: 0 after a clean stop, 1 on a runtime error,
 // 2 on a usage error.
 package main

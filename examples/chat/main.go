@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	chatroom "github.com/usocket-go/usocket/examples/chat/room"
 	"github.com/usocket-go/usocket/examples/internal/cli"
 	"github.com/usocket-go/usocket/handler"
 )
@@ -23,14 +24,14 @@ const (
 )
 
 // parseFlags reads the command line into the room's settings.
-func parseFlags(args []string, stderr io.Writer) (addr string, room *Room, cmd *cli.Command, err error) {
+func parseFlags(args []string, stderr io.Writer) (addr string, room *chatroom.Room, cmd *cli.Command, err error) {
 	cmd = cli.NewCommand("chat", usage, stderr)
-	room = &Room{}
+	room = &chatroom.Room{}
 	cmd.StringVar(&addr, "addr", "127.0.0.1:7070", "`host:port` to listen on (port 0 picks a free port)")
-	cmd.IntVar(&room.MaxQueue, "max-queue", DefaultMaxQueue, "disconnect a client whose unsent output would exceed this many `bytes`")
-	cmd.IntVar(&room.MaxLine, "max-line", DefaultMaxLine, "longest accepted input line in `bytes`")
-	cmd.Float64Var(&room.LineRate, "rate", DefaultLineRate, "lines per second each client may send (negative: no limit)")
-	cmd.IntVar(&room.LineBurst, "burst", DefaultLineBurst, "lines a client may send at once")
+	cmd.IntVar(&room.MaxQueue, "max-queue", chatroom.DefaultMaxQueue, "disconnect a client whose unsent output would exceed this many `bytes`")
+	cmd.IntVar(&room.MaxLine, "max-line", chatroom.DefaultMaxLine, "longest accepted input line in `bytes`")
+	cmd.Float64Var(&room.LineRate, "rate", chatroom.DefaultLineRate, "lines per second each client may send (negative: no limit)")
+	cmd.IntVar(&room.LineBurst, "burst", chatroom.DefaultLineBurst, "lines a client may send at once")
 	if err = cmd.Parse(args, 0); err != nil {
 		return addr, room, cmd, err
 	}

@@ -1,4 +1,4 @@
-package main
+package room_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/usocket-go/usocket/examples/chat/room"
 	"github.com/usocket-go/usocket/examples/internal/exampletest"
 	"github.com/usocket-go/usocket/handler"
 	"github.com/usocket-go/usocket/reactor"
@@ -19,7 +20,7 @@ import (
 // connection past limit is aborted and the breach recorded, so that a room
 // without bounds fails the test at once instead of eating the machine.
 type meter struct {
-	*Room
+	*room.Room
 	limit int
 	peak  atomic.Int64
 	over  atomic.Bool
@@ -51,9 +52,9 @@ func serveRoom(t *testing.T, h reactor.Handler) string {
 }
 
 // pauses returns a hook for Room.onPause and the channel it reports on.
-func pauses() (func(string), chan string) {
+func pauses() (func(*reactor.Conn, string), chan string) {
 	ch := make(chan string, 16)
-	return func(why string) {
+	return func(_ *reactor.Conn, why string) {
 		select {
 		case ch <- why:
 		default:
@@ -85,7 +86,7 @@ func TestChatNeverReaderStaysBounded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			const maxQueue = 256 << 10
 			hook, paused := pauses()
-			m := &meter{Room: &Room{MaxQueue: maxQueue, LineRate: tc.rate, onPause: hook}, limit: maxQueue}
+			m := &meter{Room: &room.Room{MaxQueue: maxQueue, LineRate: tc.rate, OnPause: hook}, limit: maxQueue}
 			addr := serveRoom(t, m)
 			bad := dialSmallWindow(t, addr)
 			done := flood(bad, bytes.Repeat([]byte("\n"), 10<<20))
@@ -102,8 +103,11 @@ func TestChatNeverReaderStaysBounded(t *testing.T) {
 			if m.over.Load() {
 				t.Fatalf("queue of the never-reading client passed %d bytes", maxQueue)
 			}
-			t.Logf("largest queue: %d bytes", m.peak.Load())
-			honest := join(t, addr, "honest")
+			if p := m.PeakQueued(); p > maxQueue {
+				t.Fatalf("room reports a queue of %d bytes, over %d", p, maxQueue)
+			}
+			t.Logf("largest queue: %d bytes (room: %d)", m.peak.Load(), m.PeakQueued())
+			honest := exampletest.JoinChat(t, addr, "honest")
 			honest.Send(t, "/who")
 			honest.Expect(t, "* here: honest")
 			_ = bad.Close()
@@ -120,11 +124,11 @@ func TestChatFlooderDoesNotEvictListener(t *testing.T) {
 	const burst = 20
 	t0 := time.Now()
 	hook, paused := pauses()
-	room := &Room{MaxQueue: 64 << 10, MaxLine: 1024, LineRate: 10, LineBurst: burst,
-		now: func() time.Time { return t0 }, onPause: hook}
+	room := &room.Room{MaxQueue: 64 << 10, MaxLine: 1024, LineRate: 10, LineBurst: burst,
+		Clock: func() time.Time { return t0 }, OnPause: hook}
 	addr := serveRoom(t, room)
-	listener := join(t, addr, "listener")
-	flooder := join(t, addr, "flooder")
+	listener := exampletest.JoinChat(t, addr, "listener")
+	flooder := exampletest.JoinChat(t, addr, "flooder")
 	line := strings.Repeat("f", 1000) + "\n"
 	done := flood(flooder, []byte(strings.Repeat(line, 2000))) // 2 MB: 30 times MaxQueue
 	select {
@@ -133,7 +137,7 @@ func TestChatFlooderDoesNotEvictListener(t *testing.T) {
 	case <-time.After(exampletest.Wait):
 		t.Fatal("the flood neither ended nor was paused")
 	}
-	prober := join(t, addr, "prober")
+	prober := exampletest.JoinChat(t, addr, "prober")
 	prober.Send(t, "done")
 	got := 0
 	for {
@@ -160,8 +164,8 @@ func TestChatFlooderDoesNotEvictListener(t *testing.T) {
 // TestChatDuplicateNamesRefused: a name in use, in any case, is refused at
 // join and by /nick.
 func TestChatDuplicateNamesRefused(t *testing.T) {
-	addr := serveRoom(t, &Room{})
-	alice := join(t, addr, "alice")
+	addr := serveRoom(t, &room.Room{})
+	alice := exampletest.JoinChat(t, addr, "alice")
 	c := exampletest.DialLines(t, addr)
 	c.Expect(t, "send your name")
 	for _, name := range []string{"alice", "ALICE", "Alice"} {
@@ -183,8 +187,8 @@ func TestChatDuplicateNamesRefused(t *testing.T) {
 // refused; lines reach others with control and bidi characters escaped, so
 // ANSI sequences cannot drive their terminals.
 func TestChatEscapesControlCharacters(t *testing.T) {
-	addr := serveRoom(t, &Room{})
-	alice := join(t, addr, "alice")
+	addr := serveRoom(t, &room.Room{})
+	alice := exampletest.JoinChat(t, addr, "alice")
 	c := exampletest.DialLines(t, addr)
 	c.Expect(t, "send your name")
 	for _, name := range []string{"\x1b[31mred", "bell\a", "bad\xff", "rtl\u202e"} {
@@ -201,21 +205,4 @@ func TestChatEscapesControlCharacters(t *testing.T) {
 	}
 	c.Send(t, "/nick \x1b]0;pwned\a")
 	c.Expect(t, "usage: /nick")
-}
-
-// TestChatUsageErrors: a usage error exits 2 with the usage line, before
-// anything is served.
-func TestChatUsageErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"-addr", ":99999"}, {"-addr", "nonsense"}, {"extra"}, {"-addr", "127.0.0.1:0", "extra"},
-		{"-max-queue", "0"}, {"-max-line", "-1"}, {"-rate", "0"}, {"-burst", "0"}, {"-nope"},
-	} {
-		code, stdout, stderr := exampletest.Run(t, run, args...)
-		if code != 2 || !strings.Contains(stderr, usage) || strings.Contains(stdout, "listening") {
-			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and the usage line", args, code, stdout, stderr)
-		}
-	}
-	if code, _, stderr := exampletest.Run(t, run, "-h"); code != 0 || !strings.Contains(stderr, "-max-queue") {
-		t.Errorf("-h: exit %d, stderr %q", code, stderr)
-	}
 }

@@ -1,4 +1,4 @@
-package main
+package room
 
 import (
 	"bytes"
@@ -87,8 +87,8 @@ func (r *Room) wait(c *reactor.Conn, m *member, d time.Duration, why string) {
 	if !m.paused {
 		m.paused = true
 		_ = c.PauseRead()
-		if r.onPause != nil {
-			r.onPause(why)
+		if r.OnPause != nil {
+			r.OnPause(c, why)
 		}
 	}
 	if m.waking {

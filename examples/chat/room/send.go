@@ -1,4 +1,4 @@
-package main
+package room
 
 import "github.com/usocket-go/usocket/reactor"
 
@@ -12,7 +12,19 @@ func (r *Room) sendLocked(c *reactor.Conn, msg string) bool {
 		return false
 	}
 	_, err := c.Write([]byte(msg))
+	r.notePeak(c)
 	return err == nil
+}
+
+// PeakQueued returns the largest outbound queue, in bytes, the room has
+// left behind it on any client (reactor.Conn.Buffered after its writes):
+// what the room's bounds hold under MaxQueue.
+func (r *Room) PeakQueued() int { return int(r.peak.Load()) }
+
+func (r *Room) notePeak(c *reactor.Conn) {
+	n := int64(c.Buffered())
+	for p := r.peak.Load(); n > p && !r.peak.CompareAndSwap(p, n); p = r.peak.Load() {
+	}
 }
 
 // fits reports whether msg may be queued for c.
@@ -34,6 +46,7 @@ func (r *Room) broadcastLocked(from *reactor.Conn, msg string) {
 			slow = append(slow, c)
 		default:
 			_, _ = c.Write(b)
+			r.notePeak(c)
 		}
 	}
 	for _, c := range slow {

@@ -1,10 +1,13 @@
-package main
+// Package room is the chat example's room: a line-based chat served by
+// reactor callbacks, hardened for untrusted clients (see Room).
+package room
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/usocket-go/usocket/reactor"
@@ -21,7 +24,7 @@ const (
 // maxWho bounds the names one /who answer lists.
 const maxWho = 50
 
-// Room is a line-based chat room served by reactor callbacks: every line a
+// Room is a reactor.Handler: a line-based chat room served by reactor callbacks: every line a
 // member sends goes to every other member. It runs on the event loops, with
 // no goroutine per client, and is built to face untrusted clients:
 //
@@ -59,8 +62,15 @@ type Room struct {
 	LineRate  float64
 	LineBurst int
 
-	now     func() time.Time // the rate limiter's clock; nil: time.Now
-	onPause func(why string) // test hook: a client's reading was paused
+	// Clock is the rate limiter's clock; nil means time.Now. Tests and
+	// simulations set it.
+	Clock func() time.Time
+	// OnPause, if set, is called on the client's event loop each time the
+	// room pauses reading from a client: why is "output" (its own queue is
+	// backed up) or "rate" (it sends too fast). It must not block.
+	OnPause func(c *reactor.Conn, why string)
+
+	peak atomic.Int64 // the largest outbound queue seen, for PeakQueued
 
 	mu      sync.Mutex
 	members map[*reactor.Conn]*member // clients that have a name
@@ -83,8 +93,8 @@ func orDefault(v, def int) int {
 }
 
 func (r *Room) clock() time.Time {
-	if r.now != nil {
-		return r.now()
+	if r.Clock != nil {
+		return r.Clock()
 	}
 	return time.Now()
 }
