@@ -120,12 +120,14 @@ func (s *Service) Shutdown(ctx context.Context) error {
 // already closed, or already stopped (Done is closed), it returns
 // ErrServerClosed.
 func (s *Service) Close() error {
-	s.beginStop()
+	// Stopped before this call? Checked before stopping, as the stop this
+	// call begins may end at once.
 	select {
 	case <-s.done:
 		return ErrServerClosed
 	default:
 	}
+	s.beginStop()
 	if !s.forceStop() {
 		return ErrServerClosed
 	}
