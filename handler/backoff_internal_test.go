@@ -46,7 +46,11 @@ func TestAcceptErrorStreakReportedOnce(t *testing.T) {
 		t.Fatal("accept loop did not get past the error streak")
 	}
 	_ = s.Close()
-	<-s.Done()
+	select {
+	case <-s.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatal("service did not end after Close")
+	}
 	if n := reports.Load(); n != 1 {
 		t.Fatalf("%d reports for one streak of %d EMFILE errors, want 1", n, failures)
 	}

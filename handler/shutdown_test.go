@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/usocket-go/usocket/handler"
 )
@@ -27,7 +28,11 @@ func TestSecondShutdown(t *testing.T) {
 				} else if err := s.Close(); err != nil {
 					t.Fatalf("first Close: %v", err)
 				}
-				<-s.Done()
+				select {
+				case <-s.Done():
+				case <-time.After(wait):
+					t.Fatal("service did not end")
+				}
 				if err := s.Shutdown(ctx); !errors.Is(err, handler.ErrServerClosed) {
 					t.Fatalf("second Shutdown = %v, want ErrServerClosed", err)
 				}

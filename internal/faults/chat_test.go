@@ -68,7 +68,7 @@ func TestChatNeverReadingFlooder(t *testing.T) {
 	chatExpect(t, a, "bob: hi")
 
 	_ = bad.Close()
-	<-flooded
+	recv(t, flooded, "the end of the flood")
 }
 
 // smallWindowDial connects with a 4 KiB receive buffer, so what the server

@@ -23,7 +23,7 @@ func TestUDPHijackRefusedByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.Close(); <-s.Done() })
+	t.Cleanup(func() { _ = s.Close(); recv(t, s.Done(), "the server's end") })
 	port := int(s.AddrPort().Port())
 	for _, thief := range []udp.Config{
 		{Reactor: r},
@@ -45,7 +45,7 @@ func TestUDPHijackRefusedByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = first.Close(); <-first.Done() })
+	t.Cleanup(func() { _ = first.Close(); recv(t, first.Done(), "the server's end") })
 	share := udp.Config{Reactor: r, ReusePort: true}
 	c, err := share.Listen(context.Background(), "127.0.0.1", int(first.AddrPort().Port()))
 	if err != nil {

@@ -62,6 +62,16 @@ func pauses() (func(*reactor.Conn, string), chan string) {
 	}, ch
 }
 
+// ended waits for a flood to end (its write deadline bounds it).
+func ended(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(2 * exampletest.Wait):
+		t.Fatal("flood did not end")
+	}
+}
+
 // flood writes b to c in the background; the channel gets the result.
 func flood(c net.Conn, b []byte) <-chan error {
 	done := make(chan error, 1)
@@ -111,7 +121,7 @@ func TestChatNeverReaderStaysBounded(t *testing.T) {
 			honest.Send(t, "/who")
 			honest.Expect(t, "* here: honest")
 			_ = bad.Close()
-			<-done
+			ended(t, done)
 		})
 	}
 }
@@ -150,7 +160,7 @@ func TestChatFlooderDoesNotEvictListener(t *testing.T) {
 				t.Fatalf("listener got %d flood lines, want 1 to %d", got, burst)
 			}
 			_ = flooder.Close()
-			<-done
+			ended(t, done)
 			return
 		case strings.HasPrefix(l, "flooder: "):
 			got++
