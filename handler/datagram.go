@@ -238,7 +238,8 @@ func (e *datagramEngine) answer(s *Service, req []byte, from netip.AddrPort) {
 	})
 	switch {
 	case e.timeout > 0 && s.ctx.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
-		s.report(handlerErr(from, ErrHandlerTimeout)) // late: the reply is dropped
+		// Late: the reply is dropped; the handler's own error is kept.
+		s.report(handlerErr(from, errors.Join(ErrHandlerTimeout, err)))
 	case err != nil:
 		s.report(handlerErr(from, err))
 	case reply == nil:
