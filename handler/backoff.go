@@ -8,8 +8,16 @@ import (
 )
 
 // backoff paces retries after transient accept or receive errors, so that
-// running out of descriptors does not spin: 5 ms, doubling up to 1 s.
+// running out of descriptors does not spin: 5 ms, doubling up to 1 s. As the
+// reactor's listener does, only the first error of a streak is reported
+// (see first); the streak ends with the next success (reset).
 type backoff struct{ d time.Duration }
+
+// first reports whether no error has been seen since the last reset: the
+// error at hand starts a streak and is worth reporting; later ones of the
+// same streak are not, so a process out of descriptors logs once, not
+// once per retry.
+func (b *backoff) first() bool { return b.d == 0 }
 
 // wait sleeps for the next pause, or until stopc is closed; it reports
 // whether to go on.

@@ -58,10 +58,33 @@ type DatagramServer struct {
 	// MaxInFlight bounds concurrent handlers in PerConnection mode; 0
 	// means DefaultMaxInFlight.
 	MaxInFlight int
-	// ReuseAddress sets SO_REUSEADDR: nil means on, as usocket's
-	// socket-server does (:reuse-address t); new(false) turns it off.
+	// ReuseAddress sets SO_REUSEADDR when it points to true; nil means
+	// off. This differs from usocket's socket-server, whose :reuse-address
+	// t default is about TCP's TIME_WAIT: for UDP on Linux, SO_REUSEADDR
+	// lets any other socket that sets it too, of any local user, bind the
+	// same port and take a share of its datagrams. Leave it off; to spread
+	// one port over several sockets, use ReusePort.
 	ReuseAddress *bool
-	// ErrorHook receives every *HandlerError and transient receive error;
+	// ReusePort sets SO_REUSEPORT, so that several sockets that all set it
+	// share the port and the kernel spreads datagrams over them. Linux
+	// allows it only among sockets of one effective user, so other users
+	// cannot join. Off by default: binding a port already bound then fails
+	// with an error matching usocket.ErrAddressInUse and
+	// syscall.EADDRINUSE.
+	ReusePort bool
+	// HandlerTimeout bounds each call of Handler: its ctx ends after that
+	// long (context.DeadlineExceeded), and a handler that returns later has
+	// its reply dropped and ErrHandlerTimeout reported in a *HandlerError,
+	// since the peer has likely given up. A goroutine cannot be stopped
+	// from outside, so a handler that ignores ctx runs on: in Sequential
+	// mode the server still waits for it before taking the next request
+	// (one at a time, in order, is that mode's promise), and in
+	// PerConnection mode it keeps its MaxInFlight slot. Write handlers
+	// that watch ctx. 0, the default, means no timeout.
+	HandlerTimeout time.Duration
+	// ErrorHook receives every *HandlerError, and the first transient
+	// receive error (EMFILE...) of each streak of them (the server retries
+	// with a growing pause, up to 1 s, and does not report the retries);
 	// nil logs them with slog.Default. It may be called from several
 	// goroutines at once in PerConnection mode.
 	ErrorHook func(error)
@@ -104,6 +127,8 @@ func (d *DatagramServer) check() (maxBuf, inFlight int, err error) {
 		return 0, 0, &ConfigError{Field: "ReceiveTimeout", Value: d.ReceiveTimeout, Why: "negative"}
 	case d.MaxInFlight < 0:
 		return 0, 0, &ConfigError{Field: "MaxInFlight", Value: d.MaxInFlight, Why: "negative"}
+	case d.HandlerTimeout < 0:
+		return 0, 0, &ConfigError{Field: "HandlerTimeout", Value: d.HandlerTimeout, Why: "negative"}
 	}
 	if err := d.Mode.check(); err != nil {
 		return 0, 0, err
@@ -123,12 +148,14 @@ func (d *DatagramServer) bind(ctx context.Context) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := udp.Config{ReuseAddress: d.ReuseAddress == nil || *d.ReuseAddress, ReadTimeout: d.ReceiveTimeout, Reactor: d.Reactor}
+	cfg := udp.Config{ReuseAddress: d.ReuseAddress != nil && *d.ReuseAddress, ReusePort: d.ReusePort,
+		ReadTimeout: d.ReceiveTimeout, Reactor: d.Reactor}
 	conn, err := cfg.Listen(ctx, d.Host, d.Port)
 	if err != nil {
 		return nil, err
 	}
-	e := &datagramEngine{conn: conn, h: d.Handler, mode: d.Mode, maxBuf: maxBuf, sem: make(chan struct{}, inFlight)}
+	e := &datagramEngine{conn: conn, h: d.Handler, mode: d.Mode, maxBuf: maxBuf, sem: make(chan struct{}, inFlight),
+		timeout: d.HandlerTimeout}
 	return newService(ctx, conn.LocalAddr(), e, d.ErrorHook), nil
 }
 
@@ -139,6 +166,8 @@ type datagramEngine struct {
 	mode   Mode
 	maxBuf int
 	sem    chan struct{} // PerConnection: one token per running handler
+
+	timeout time.Duration // HandlerTimeout
 }
 
 func (e *datagramEngine) loop(s *Service) error {
@@ -153,7 +182,9 @@ func (e *datagramEngine) loop(s *Service) error {
 			if isTimeout(err) { // ReceiveTimeout: wait again
 				continue
 			}
-			s.report(err)
+			if b.first() {
+				s.report(err)
+			}
 			if !b.wait(s.stopc) {
 				return nil
 			}
@@ -194,12 +225,21 @@ func (e *datagramEngine) acquire(s *Service) bool {
 
 // answer runs the handler on one request and sends its reply.
 func (e *datagramEngine) answer(s *Service, req []byte, from netip.AddrPort) {
+	ctx := s.ctx
+	if e.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.timeout)
+		defer cancel()
+	}
 	var reply []byte
 	err := guard(func() (err error) {
-		reply, err = e.h(s.ctx, req, from)
+		reply, err = e.h(ctx, req, from)
 		return err
 	})
 	switch {
+	case e.timeout > 0 && s.ctx.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		// Late: the reply is dropped; the handler's own error is kept.
+		s.report(handlerErr(from, errors.Join(ErrHandlerTimeout, err)))
 	case err != nil:
 		s.report(handlerErr(from, err))
 	case reply == nil:

@@ -28,8 +28,11 @@
 //	  :protocol :datagram                      DatagramServer{...}
 //	  :in-new-thread t                         Start(ctx) → *Service (Addr, Shutdown, Close, Done)
 //	  :multi-threading t                       Mode: PerConnection
-//	  :reuse-address (default t)               ReuseAddress (nil: on)
+//	  :reuse-address (default t)               StreamServer.ReuseAddress (nil: on);
+//	                                           DatagramServer.ReuseAddress (nil: OFF, see below)
 //	  :timeout (UDP wait, default 1)           DatagramServer.ReceiveTimeout (default none)
+//	  (none)                                   StreamServer.ReadTimeout, WriteTimeout, IdleTimeout;
+//	                                           DatagramServer.HandlerTimeout (default none)
 //	  :max-buffer-size                         DatagramServer.MaxBufferSize (default 65507)
 //	  :element-type, :name, args               closures; nothing to port
 //	*remote-host*, *remote-port*               the handler's peer netip.AddrPort
@@ -58,6 +61,25 @@
 // Close closes everything at once and cancels the handlers' context.
 // Errors that are only the echo of such a close (net.ErrClosed,
 // context.Canceled) are not reported to the hook.
+//
+// # Defaults in front of untrusted peers
+//
+// A DatagramServer does not set SO_REUSEADDR unless asked: on Linux a UDP
+// port bound with it can be bound again by any local user's socket that
+// sets it too, which then receives a share of the server's datagrams.
+// Several sockets of one program share a port with ReusePort
+// (SO_REUSEPORT), which the kernel restricts to one effective user. A
+// StreamServer keeps usocket's SO_REUSEADDR default, which for TCP only
+// lets a restarted server bind while old connections are in TIME_WAIT.
+//
+// Timeouts default to none, as in usocket, so that ported code behaves the
+// same; but then a client that connects and says nothing holds a
+// Sequential StreamServer for good, and a Write to a peer that never reads
+// waits until the kernel gives up. A server facing untrusted peers should
+// set StreamServer.ReadTimeout or IdleTimeout, and WriteTimeout; a
+// DatagramServer whose handlers can be slow, HandlerTimeout (a late reply
+// is dropped; the handler's goroutine cannot be stopped, so it must watch
+// its ctx).
 //
 // # Concurrency
 //

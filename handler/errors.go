@@ -1,9 +1,11 @@
 package handler
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
 
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/udp"
@@ -14,9 +16,10 @@ var (
 	// reactor.ErrNilHandler.
 	ErrNilHandler = reactor.ErrNilHandler
 
-	// ErrServerClosed is returned by Shutdown and Close on a service that
-	// was already stopped, and by Service.Err for a service stopped by
-	// Shutdown or Close.
+	// ErrServerClosed is returned by Shutdown on a service whose stop had
+	// already begun (an earlier Shutdown or Close, or a failed loop), by
+	// Close on one already closed or stopped, and by Service.Err for a
+	// service stopped by Shutdown or Close.
 	ErrServerClosed = errors.New("handler: server closed")
 
 	// ErrReplyTooLarge is reported (inside a *HandlerError) when a datagram
@@ -28,6 +31,16 @@ var (
 	// datagram longer than the server's MaxBufferSize; the request is
 	// dropped and the handler not called.
 	ErrRequestTooLarge = errors.New("handler: request datagram larger than MaxBufferSize")
+
+	// ErrIdleTimeout is reported (inside a *HandlerError) for a stream
+	// client reset by StreamServer.IdleTimeout. It matches
+	// os.ErrDeadlineExceeded.
+	ErrIdleTimeout = fmt.Errorf("handler: connection idle timeout: %w", os.ErrDeadlineExceeded)
+
+	// ErrHandlerTimeout is reported (inside a *HandlerError) when a datagram
+	// handler returns after DatagramServer.HandlerTimeout; its reply is
+	// dropped. It matches context.DeadlineExceeded.
+	ErrHandlerTimeout = fmt.Errorf("handler: datagram handler timed out, reply dropped: %w", context.DeadlineExceeded)
 )
 
 // HandlerError is what a server hands to its ErrorHook when serving one

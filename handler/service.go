@@ -96,8 +96,14 @@ func (s *Service) AddrPort() netip.AddrPort {
 // running handlers to return. If ctx ends first, it closes what is left, as
 // Close does, and returns ctx.Err(); the handlers then end soon after (see
 // Done). It returns nil once every handler has returned.
+//
+// Only the call that begins the stop waits: on a service whose stop had
+// already begun (an earlier Shutdown or Close, or a loop that failed, see
+// Err) Shutdown returns ErrServerClosed at once; Done waits for the end.
 func (s *Service) Shutdown(ctx context.Context) error {
-	s.beginStop()
+	if !s.beginStop() {
+		return ErrServerClosed
+	}
 	select {
 	case <-s.done:
 		return nil
@@ -110,8 +116,17 @@ func (s *Service) Shutdown(ctx context.Context) error {
 // Close stops the server now: it closes the listener or socket and every
 // client connection, and cancels the handlers' context, so handlers blocked
 // in I/O or watching their context return. It does not wait for them; Done
-// does. A second Close returns ErrServerClosed.
+// does. During a graceful Shutdown it cuts the wait short. On a service
+// already closed, or already stopped (Done is closed), it returns
+// ErrServerClosed.
 func (s *Service) Close() error {
+	// Stopped before this call? Checked before stopping, as the stop this
+	// call begins may end at once.
+	select {
+	case <-s.done:
+		return ErrServerClosed
+	default:
+	}
 	s.beginStop()
 	if !s.forceStop() {
 		return ErrServerClosed
@@ -135,11 +150,15 @@ func (s *Service) Err() error {
 	}
 }
 
-func (s *Service) beginStop() {
+// beginStop stops taking new work; it reports whether this call did it.
+func (s *Service) beginStop() bool {
+	began := false
 	s.stopOnce.Do(func() {
+		began = true
 		close(s.stopc)
 		s.eng.stopTaking()
 	})
+	return began
 }
 
 // forceStop closes everything; it reports whether this call did it.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/usocket"
@@ -46,7 +47,31 @@ type StreamServer struct {
 	ReuseAddress *bool
 	// Backlog is the listen backlog; 0 means usocket.Listen's default.
 	Backlog int
-	// ErrorHook receives every *HandlerError and transient accept error;
+	// ReadTimeout and WriteTimeout are set on each client's connection
+	// before the handler runs (usocket.Conn.SetReadTimeout and
+	// SetWriteTimeout, usocket's :receive-timeout and :send-timeout): each
+	// Read that waits longer than ReadTimeout for data, and each Write that
+	// waits longer than WriteTimeout for room in the send buffer, fails
+	// with a timeout error (matching os.ErrDeadlineExceeded), which the
+	// handler usually returns. The handler may change them. 0, the
+	// default as in usocket, means no timeout.
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	// IdleTimeout closes (resets) a client's connection once no data has
+	// moved on it in either direction for that long, as the kernel counts
+	// it (TCP_INFO): a peer that sends nothing and takes nothing. Blocked
+	// calls of the handler then fail, and the server reports
+	// ErrIdleTimeout for that client instead of the handler's error. It is
+	// checked at about the timeout's own granularity. 0, the default as in
+	// usocket, means never.
+	//
+	// Without any of these timeouts a client that connects and stays
+	// silent holds a Sequential server for good: set ReadTimeout or
+	// IdleTimeout on a server open to untrusted peers.
+	IdleTimeout time.Duration
+	// ErrorHook receives every *HandlerError, and the first transient
+	// accept error (EMFILE...) of each streak of them (the server retries
+	// with a growing pause, up to 1 s, and does not report the retries);
 	// nil logs them with slog.Default. In PerConnection mode it may be
 	// called from several goroutines at once.
 	ErrorHook func(error)
@@ -90,15 +115,22 @@ func (sv *StreamServer) listen(ctx context.Context) (*Service, error) {
 	if err := sv.Mode.check(); err != nil {
 		return nil, err
 	}
-	if sv.Backlog < 0 {
-		return nil, &ConfigError{Field: "Backlog", Value: sv.Backlog, Why: "negative"}
+	for _, f := range [...]struct {
+		name string
+		v    int64
+	}{{"Backlog", int64(sv.Backlog)}, {"ReadTimeout", int64(sv.ReadTimeout)},
+		{"WriteTimeout", int64(sv.WriteTimeout)}, {"IdleTimeout", int64(sv.IdleTimeout)}} {
+		if f.v < 0 {
+			return nil, &ConfigError{Field: f.name, Value: f.v, Why: "negative"}
+		}
 	}
 	lc := usocket.ListenConfig{ReuseAddress: sv.ReuseAddress, Backlog: sv.Backlog, Reactor: sv.Reactor}
 	ln, err := lc.Listen(ctx, sv.Host, sv.Port)
 	if err != nil {
 		return nil, err
 	}
-	e := &streamEngine{ln: ln, h: sv.Handler, mode: sv.Mode, conns: make(map[*usocket.Conn]struct{})}
+	e := &streamEngine{ln: ln, h: sv.Handler, mode: sv.Mode, conns: make(map[*usocket.Conn]struct{}),
+		rto: sv.ReadTimeout, wto: sv.WriteTimeout, idle: sv.IdleTimeout}
 	return newService(ctx, ln.Addr(), e, sv.ErrorHook), nil
 }
 
@@ -108,6 +140,8 @@ type streamEngine struct {
 	h    StreamHandler
 	mode Mode
 
+	rto, wto, idle time.Duration // per-connection timeouts
+
 	mu     sync.Mutex
 	conns  map[*usocket.Conn]struct{} // connections being served
 	forced bool
@@ -116,7 +150,7 @@ type streamEngine struct {
 func (e *streamEngine) loop(s *Service) error {
 	var b backoff
 	for {
-		c, err := e.ln.AcceptConn(s.ctx)
+		c, err := e.accept(s.ctx)
 		if err != nil {
 			if s.stopping() {
 				return nil
@@ -124,7 +158,9 @@ func (e *streamEngine) loop(s *Service) error {
 			if !transient(err) || errors.Is(err, net.ErrClosed) {
 				return err
 			}
-			s.report(err)
+			if b.first() {
+				s.report(err)
+			}
 			if !b.wait(s.stopc) {
 				return nil
 			}
@@ -142,10 +178,30 @@ func (e *streamEngine) loop(s *Service) error {
 	}
 }
 
-// serve runs the handler on one connection, then closes it.
+// testHookAccept, when set by a test, runs before each accept; an error it
+// returns is taken as the accept's.
+var testHookAccept func() error
+
+func (e *streamEngine) accept(ctx context.Context) (*usocket.Conn, error) {
+	if testHookAccept != nil {
+		if err := testHookAccept(); err != nil {
+			return nil, err
+		}
+	}
+	return e.ln.AcceptConn(ctx)
+}
+
+// serve runs the handler on one connection, with the server's timeouts,
+// then closes it.
 func (e *streamEngine) serve(s *Service, c *usocket.Conn) {
 	peer := c.RemoteAddrPort()
+	_ = c.SetReadTimeout(e.rto)
+	_ = c.SetWriteTimeout(e.wto)
+	w := watchIdle(c, e.idle)
 	err := guard(func() error { return e.h(s.ctx, c, peer) })
+	if w.stop() {
+		err = ErrIdleTimeout
+	}
 	e.untrack(c)
 	_ = c.Close()
 	s.report(handlerErr(peer, err))

@@ -40,14 +40,21 @@ type Config struct {
 	LocalHost string
 	LocalPort int
 
-	// ReuseAddress sets SO_REUSEADDR before binding. On Linux, UDP sockets
-	// that all set it may share a port.
+	// ReuseAddress sets SO_REUSEADDR before binding. It is off by default,
+	// and should stay off for a socket that serves: on Linux, UDP sockets
+	// that all set it may share a port whatever user owns them, so any
+	// local user can bind a server's port too and take a share of its
+	// datagrams. (usocket's :reuse-address is about TCP's TIME_WAIT, which
+	// UDP does not have.) To share a port among sockets of one program,
+	// use ReusePort.
 	ReuseAddress bool
 
 	// ReusePort sets SO_REUSEPORT before binding, so that sockets that all
-	// set it share a port and the kernel spreads datagrams over them. It is
-	// never set otherwise: binding a port already bound then fails with an
-	// error matching usocket.ErrAddressInUse.
+	// set it share a port and the kernel spreads datagrams over them. Linux
+	// allows it only among sockets of the same effective user, so other
+	// users cannot join. It is never set otherwise: binding a port already
+	// bound then fails with an error matching usocket.ErrAddressInUse and
+	// syscall.EADDRINUSE.
 	ReusePort bool
 
 	// Broadcast sets SO_BROADCAST, which allows sending to broadcast

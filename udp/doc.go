@@ -30,6 +30,15 @@
 // waitlist.Source, so it can be waited on with
 // package waitlist (usocket's WAIT-FOR-INPUT).
 //
+// # Sharing a port
+//
+// A socket sets neither SO_REUSEADDR nor SO_REUSEPORT unless its Config
+// asks, so binding a port already bound fails (usocket.ErrAddressInUse).
+// Do not ask for SO_REUSEADDR on a serving socket: on Linux it lets any
+// local user bind the same UDP port and receive a share of its datagrams.
+// Sockets of one program that must share a port set Config.ReusePort,
+// which the kernel allows only within one effective user.
+//
 // # Deadlines and timeouts
 //
 // SetDeadline, SetReadDeadline and SetWriteDeadline wake calls already
@@ -62,7 +71,7 @@
 //	    :local-host h :local-port p                 Listen(ctx, h, p), (*Config).Listen
 //	:local-host :local-port (with a host)           Config.LocalHost, Config.LocalPort
 //	:timeout, :read-timeout                         Config.ReadTimeout, SetReadTimeout
-//	:reuse-address                                  Config.ReuseAddress (ReusePort is extra)
+//	:reuse-address                                  Config.ReuseAddress (off; see Config: ReusePort is safer)
 //	socket-send s buf len :host :port               (*Conn).Send(b, to); WriteTo; Write
 //	socket-receive s buf len                        (*Conn).Receive(b) (n, size, from, err); ReadFrom; Read
 //	+max-datagram-packet-size+                      MaxDatagramSize (65507)

@@ -1,35 +1,19 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"net"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/usocket-go/usocket/examples/internal/exampletest"
-	"github.com/usocket-go/usocket/handler"
-	"golang.org/x/sys/unix"
 )
-
-// join connects a client and names it; it returns once the room greeted it.
-func join(t *testing.T, addr, name string) *exampletest.LineConn {
-	t.Helper()
-	c := exampletest.DialLines(t, addr)
-	c.Expect(t, "send your name")
-	c.Send(t, name)
-	c.Expect(t, "hello "+name)
-	return c
-}
 
 func TestChatThreeClients(t *testing.T) {
 	p := exampletest.Start(t, run, "-addr", "127.0.0.1:0")
-	alice := join(t, p.Addr, "alice")
-	bob := join(t, p.Addr, "bob")
+	alice := exampletest.JoinChat(t, p.Addr, "alice")
+	bob := exampletest.JoinChat(t, p.Addr, "bob")
 	alice.Expect(t, "* bob joined")
-	carol := join(t, p.Addr, "carol")
+	carol := exampletest.JoinChat(t, p.Addr, "carol")
 	alice.Expect(t, "* carol joined")
 	bob.Expect(t, "* carol joined")
 
@@ -65,7 +49,7 @@ func TestChatThreeClients(t *testing.T) {
 
 func TestChatLongLineDisconnects(t *testing.T) {
 	p := exampletest.Start(t, run, "-addr", "127.0.0.1:0", "-max-line", "64")
-	c := join(t, p.Addr, "dave")
+	c := exampletest.JoinChat(t, p.Addr, "dave")
 	c.Send(t, strings.Repeat("x", 100))
 	c.Expect(t, "line too long")
 	if _, err := c.TryReadLine(time.Now().Add(exampletest.Wait)); err == nil {
@@ -73,98 +57,19 @@ func TestChatLongLineDisconnects(t *testing.T) {
 	}
 }
 
-func TestChatSlowClientIsDisconnected(t *testing.T) {
-	room := &Room{MaxQueue: 128 << 10}
-	srv, err := handler.Serve(context.Background(), "tcp", "127.0.0.1:0", room, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = srv.Close() }()
-	addr := srv.Addr().String()
-
-	talker := join(t, addr, "talker")
-	watcher := join(t, addr, "watcher")
-	slow := dialSmallWindow(t, addr)
-	slow.Expect(t, "send your name")
-	slow.Send(t, "slow")
-	slow.Expect(t, "hello slow")
-	watcher.Expect(t, "* slow joined")
-
-	// The talker sends batches of lines; slow never reads; watcher reads
-	// each batch before the next is sent, so only slow falls behind.
-	line := strings.Repeat("m", 1000)
-	const batch, most = 16, 20000
-	for sent := 0; ; {
-		if sent >= most {
-			t.Fatalf("%d lines sent and the slow client is still connected", sent)
-		}
-		var buf strings.Builder
-		for i := 0; i < batch; i++ {
-			buf.WriteString(line + "\n")
-		}
-		_ = talker.SetWriteDeadline(time.Now().Add(exampletest.Wait))
-		if _, err := talker.Write([]byte(buf.String())); err != nil {
-			t.Fatal(err)
-		}
-		sent += batch
-		if watcherDrains(t, watcher, batch) {
-			break
+// TestChatUsageErrors: a usage error exits 2 with the usage line, before
+// anything is served.
+func TestChatUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"-addr", ":99999"}, {"-addr", "nonsense"}, {"extra"}, {"-addr", "127.0.0.1:0", "extra"},
+		{"-max-queue", "0"}, {"-max-line", "-1"}, {"-rate", "0"}, {"-burst", "0"}, {"-nope"},
+	} {
+		code, stdout, stderr := exampletest.Run(t, run, args...)
+		if code != 2 || !strings.Contains(stderr, usage) || strings.Contains(stdout, "listening") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and the usage line", args, code, stdout, stderr)
 		}
 	}
-	// The slow client's connection was reset: reading drains what reached
-	// its kernel buffer, then fails.
-	for {
-		_, err := slow.TryReadLine(time.Now().Add(exampletest.Wait))
-		if err == nil {
-			continue
-		}
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			t.Fatalf("slow client not disconnected: %v", err)
-		}
-		break
+	if code, _, stderr := exampletest.Run(t, run, "-h"); code != 0 || !strings.Contains(stderr, "-max-queue") {
+		t.Errorf("-h: exit %d, stderr %q", code, stderr)
 	}
-}
-
-// watcherDrains reads n chat lines; it reports whether it saw the notice that
-// the slow client was disconnected.
-func watcherDrains(t *testing.T, c *exampletest.LineConn, n int) bool {
-	t.Helper()
-	deadline := time.Now().Add(exampletest.Wait)
-	for got := 0; got < n; {
-		l, err := c.TryReadLine(deadline)
-		switch {
-		case err != nil:
-			t.Fatalf("watcher: %v", err)
-		case l == "* slow was disconnected (too slow)":
-			return true
-		case strings.HasPrefix(l, "talker: "):
-			got++
-		default:
-			t.Fatalf("watcher read %q", l)
-		}
-	}
-	return false
-}
-
-// dialSmallWindow connects with a tiny receive buffer, so that a client that
-// does not read backs up into the server quickly.
-func dialSmallWindow(t *testing.T, addr string) *exampletest.LineConn {
-	t.Helper()
-	d := net.Dialer{Timeout: exampletest.Wait, Control: func(_, _ string, rc syscall.RawConn) error {
-		var serr error
-		err := rc.Control(func(fd uintptr) {
-			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, 4096)
-		})
-		if err != nil {
-			return err
-		}
-		return serr
-	}}
-	c, err := d.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return exampletest.NewLineConn(c)
 }

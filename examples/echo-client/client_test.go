@@ -77,10 +77,11 @@ func TestDetectsBadEcho(t *testing.T) {
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"-proto", "x"}, {"-n", "0"}, {"-size", "0"}, {"-proto", "udp", "-size", "70000"},
-		{"-addr", "nope"}, {"-timeout", "0"}, {"extra"},
+		{"-addr", "nope"}, {"-timeout", "0"}, {"extra"}, {"-addr", "127.0.0.1:99999"}, {"-c", "0"},
+		{"-nope"},
 	} {
-		if code, _, _ := exampletest.Run(t, run, args...); code != 2 {
-			t.Errorf("%q: exit %d, want 2", args, code)
+		if code, _, stderr := exampletest.Run(t, run, args...); code != 2 || !strings.Contains(stderr, usage) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and the usage line", args, code, stderr)
 		}
 	}
 	if code, _, stderr := exampletest.Run(t, run, "-h"); code != 0 || !strings.Contains(stderr, "-size") {

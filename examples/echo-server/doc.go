@@ -17,8 +17,16 @@
 //	         (TCP: PerConnection); for UDP, a goroutine per datagram
 //	         (handler.DatagramServer, PerConnection)
 //
+// Clients that stall are dropped, so that one idle client cannot hold the
+// single-mode server for ever: in single and multi mode each TCP read or
+// write that waits longer than -read-timeout or -write-timeout (default
+// 30 s) fails, and in every TCP mode a connection on which no data moved
+// for -idle-timeout (default 2 min) is closed; 0 turns each off. Errors a
+// client causes (resets, timeouts) are not logged; a streak of accept
+// errors (EMFILE) is logged once.
+//
 // It prints "echo-server (MODE, PROTO) listening on HOST:PORT" once it
 // serves, and stops cleanly on SIGINT or SIGTERM. Exit status: 0 after a
-// clean stop, 1 on a runtime error, 2 on bad flags, 3 for a mode/protocol
-// pair that is not supported.
+// clean stop, 1 on a runtime error, 2 on a usage error (printed with the
+// usage line), 3 for a mode/protocol pair that is not supported.
 package main

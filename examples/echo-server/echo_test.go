@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -122,8 +123,13 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"-h"}, exitOK, "-mode"},
 		{[]string{"-mode", "bogus", "-addr", "127.0.0.1:0"}, exitUsage, "unknown -mode"},
 		{[]string{"-proto", "sctp", "-addr", "127.0.0.1:0"}, exitUsage, "unknown -proto"},
+		{[]string{"-idle", "nap", "-addr", "127.0.0.1:0"}, exitUsage, "unknown -idle"},
 		{[]string{"-addr", "nonsense"}, exitUsage, "-addr"},
-		{[]string{"-loops", "-1"}, exitUsage, "negative"},
+		{[]string{"-addr", ":99999"}, exitUsage, "-addr"},
+		{[]string{"-loops", "-1"}, exitUsage, "-loops"},
+		{[]string{"-loops", "2000", "-addr", "127.0.0.1:0"}, exitUsage, "-loops"},
+		{[]string{"-read-timeout", "-1s", "-addr", "127.0.0.1:0"}, exitUsage, "-read-timeout"},
+		{[]string{"-addr", "127.0.0.1:0", "extra"}, exitUsage, "unexpected"},
 		{[]string{"-nope"}, exitUsage, "not defined"},
 		{[]string{"-addr", busy.Addr().String()}, exitError, "address already in use"},
 		{[]string{"-addr", busy.Addr().String(), "-mode", "multi"}, exitError, "address"},
@@ -132,5 +138,51 @@ func TestExitStatuses(t *testing.T) {
 		if code != tc.code || !strings.Contains(stderr, tc.say) {
 			t.Errorf("%q: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, tc.code, tc.say)
 		}
+		if code == exitUsage && !strings.Contains(stderr, usage) {
+			t.Errorf("%q: stderr %q lacks the usage line", tc.args, stderr)
+		}
 	}
+}
+
+// TestSingleDropsSilentClient: in single mode a client that connects and
+// says nothing is dropped after the read or idle timeout, so the next
+// client is served; without the flags the defaults apply.
+func TestSingleDropsSilentClient(t *testing.T) {
+	for _, flag := range []string{"-read-timeout", "-idle-timeout"} {
+		t.Run(flag, func(t *testing.T) {
+			p := exampletest.Start(t, run, "-addr", "127.0.0.1:0", "-mode", "single", flag, "200ms")
+			silent, err := net.DialTimeout("tcp", p.Addr, exampletest.Wait)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer silent.Close()
+			if err := echoTCP(p.Addr, "next"); err != nil {
+				t.Fatal(err)
+			}
+			_ = silent.SetReadDeadline(time.Now().Add(exampletest.Wait))
+			if _, err := silent.Read(make([]byte, 1)); err == nil || isTimeout(err) {
+				t.Fatalf("silent client read %v, want it disconnected", err)
+			}
+			if code := p.Stop(t); code != exitOK {
+				t.Fatalf("exit status %d; stderr: %s", code, p.Stderr())
+			}
+		})
+	}
+}
+
+// TestDefaultTimeouts: single and multi modes time out silent clients by
+// default.
+func TestDefaultTimeouts(t *testing.T) {
+	cfg, _, err := parseFlags([]string{"-mode", "single"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.readTimeout <= 0 || cfg.writeTimeout <= 0 || cfg.idleTimeout <= 0 {
+		t.Fatalf("default timeouts read %v, write %v, idle %v: want all set", cfg.readTimeout, cfg.writeTimeout, cfg.idleTimeout)
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -25,12 +24,27 @@ var errUnsupported = errors.New("not supported")
 // shutdownGrace is how long running clients get to finish on a stop.
 const shutdownGrace = 2 * time.Second
 
+// Default per-client timeouts of the TCP servers; see the flags.
+const (
+	defaultReadTimeout  = 30 * time.Second
+	defaultWriteTimeout = 30 * time.Second
+	defaultIdleTimeout  = 2 * time.Minute
+)
+
+// maxLoops is the reactor's limit on event loops.
+const maxLoops = 1024
+
 type config struct {
 	addr  string
 	proto string
 	mode  string
 	loops int
 	idle  string
+
+	readTimeout, writeTimeout, idleTimeout time.Duration
+
+	host string // from addr
+	port int
 }
 
 // server is what every mode returns: where it listens and how to stop it.
@@ -41,32 +55,42 @@ type server interface {
 
 func main() { cli.Main(run) }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// usage is echo-server's usage line.
+const usage = "usage: echo-server [-addr host:port] [-proto tcp|udp] [-mode reactor|single|multi] [-loops n] [-idle auto|block|park] [-read-timeout d] [-write-timeout d] [-idle-timeout d]"
+
+func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	var cfg config
-	fs := flag.NewFlagSet("echo-server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:7007", "`host:port` to listen on (port 0 picks a free port)")
-	fs.StringVar(&cfg.proto, "proto", "tcp", "protocol: tcp or udp")
-	fs.StringVar(&cfg.mode, "mode", "reactor", "server mode: reactor (event-loop callbacks), single (one client at a time), multi (goroutine per client)")
-	fs.IntVar(&cfg.loops, "loops", 0, "event loops, and UDP sockets in reactor mode (0: one per CPU)")
-	fs.StringVar(&cfg.idle, "idle", "auto", "how idle event loops wait: auto, block (epoll_wait, like gnet) or park (Go runtime poller)")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
+	cmd := cli.NewCommand("echo-server", usage, stderr)
+	cmd.StringVar(&cfg.addr, "addr", "127.0.0.1:7007", "`host:port` to listen on (port 0 picks a free port)")
+	cmd.StringVar(&cfg.proto, "proto", "tcp", "protocol: tcp or udp")
+	cmd.StringVar(&cfg.mode, "mode", "reactor", "server mode: reactor (event-loop callbacks), single (one client at a time), multi (goroutine per client)")
+	cmd.IntVar(&cfg.loops, "loops", 0, "event loops, and UDP sockets in reactor mode (0: one per CPU; at most 1024)")
+	cmd.StringVar(&cfg.idle, "idle", "auto", "how idle event loops wait: auto, block (epoll_wait, like gnet) or park (Go runtime poller)")
+	cmd.DurationVar(&cfg.readTimeout, "read-timeout", defaultReadTimeout, "TCP single/multi: drop a client after a read waits this long (0: never)")
+	cmd.DurationVar(&cfg.writeTimeout, "write-timeout", defaultWriteTimeout, "TCP single/multi: drop a client after a write waits this long for it to read (0: never)")
+	cmd.DurationVar(&cfg.idleTimeout, "idle-timeout", defaultIdleTimeout, "TCP, all modes: drop a client when no data moved for this long (0: never)")
+	if err := cmd.Parse(args, 0); err != nil {
+		return cfg, cmd, err
 	}
-	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if cfg.loops < 0 {
-		return cfg, fmt.Errorf("-loops %d is negative", cfg.loops)
-	}
-	return cfg, nil
+	var err error
+	cfg.host, cfg.port, err = cli.HostPort("-addr", cfg.addr)
+	return cfg, cmd, cli.First(
+		cli.OneOf("-mode", cfg.mode, "reactor", "single", "multi"),
+		cli.OneOf("-proto", cfg.proto, "tcp", "udp"),
+		cli.OneOf("-idle", cfg.idle, "auto", "block", "park"),
+		cli.IntRange("-loops", cfg.loops, 0, maxLoops),
+		cli.NonNegative("-read-timeout", cfg.readTimeout),
+		cli.NonNegative("-write-timeout", cfg.writeTimeout),
+		cli.NonNegative("-idle-timeout", cfg.idleTimeout),
+		err,
+	)
 }
 
 // run is the whole program; it returns the exit status and stops when ctx
 // ends.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
-	if code, exit := cli.FlagExit("echo-server", err, stderr); exit {
+	cfg, cmd, err := parseFlags(args, stderr)
+	if code, exit := cmd.Exit(err); exit {
 		return code
 	}
 	srv, err := start(ctx, cfg)
@@ -74,9 +98,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUnsupported):
 		fmt.Fprintf(stderr, "echo-server: -mode %s -proto %s: %v\n", cfg.mode, cfg.proto, err)
 		return exitUnsupported
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "echo-server: %v\n", err)
-		return exitUsage
 	case err != nil:
 		fmt.Fprintf(stderr, "echo-server: %v\n", err)
 		return exitError

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net"
 	"strconv"
 
@@ -11,30 +9,18 @@ import (
 	"github.com/usocket-go/usocket/reactor"
 )
 
-// errUsage marks a bad -mode, -proto or -addr value.
-var errUsage = errors.New("usage")
-
-// start builds the server for cfg's mode and protocol.
+// start builds the server for cfg's mode and protocol (checked by
+// parseFlags).
 func start(ctx context.Context, cfg config) (server, error) {
-	switch {
-	case cfg.mode != "reactor" && cfg.mode != "single" && cfg.mode != "multi":
-		return nil, fmt.Errorf("%w: unknown -mode %q (want reactor, single or multi)", errUsage, cfg.mode)
-	case cfg.proto != "tcp" && cfg.proto != "udp":
-		return nil, fmt.Errorf("%w: unknown -proto %q (want tcp or udp)", errUsage, cfg.proto)
+	opts := []reactor.Option{reactor.WithLoops(cfg.loops), reactor.WithIdleWait(idleWaits[cfg.idle])}
+	if cfg.mode == "reactor" && cfg.proto == "tcp" {
+		opts = append(opts, reactor.WithIdleTimeout(cfg.idleTimeout))
 	}
-	idle, ok := idleWaits[cfg.idle]
-	if !ok {
-		return nil, fmt.Errorf("%w: unknown -idle %q (want auto, block or park)", errUsage, cfg.idle)
-	}
-	host, port, err := splitAddr(cfg.addr)
+	r, err := reactor.New(opts...)
 	if err != nil {
 		return nil, err
 	}
-	r, err := reactor.New(reactor.WithLoops(cfg.loops), reactor.WithIdleWait(idle))
-	if err != nil {
-		return nil, err
-	}
-	srv, err := startOn(ctx, r, cfg, host, port)
+	srv, err := startOn(ctx, r, cfg)
 	if err != nil {
 		_ = r.Close()
 		return nil, err
@@ -43,7 +29,8 @@ func start(ctx context.Context, cfg config) (server, error) {
 }
 
 // startOn starts the server on reactor r, which it stops with the server.
-func startOn(ctx context.Context, r *reactor.Reactor, cfg config, host string, port int) (server, error) {
+func startOn(ctx context.Context, r *reactor.Reactor, cfg config) (server, error) {
+	host, port := cfg.host, cfg.port
 	mode := handler.Sequential
 	if cfg.mode == "multi" {
 		mode = handler.PerConnection
@@ -60,6 +47,7 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config, host string, p
 		return startLoopUDP(ctx, r, host, port, r.Loops())
 	case cfg.proto == "tcp":
 		sv := handler.StreamServer{Host: host, Port: port, Mode: mode, Handler: handler.EchoStream, Reactor: r,
+			ReadTimeout: cfg.readTimeout, WriteTimeout: cfg.writeTimeout, IdleTimeout: cfg.idleTimeout,
 			ErrorHook: quietHook}
 		s, err := sv.Start(ctx)
 		if err != nil {
@@ -76,19 +64,6 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config, host string, p
 		return serviceServer{s, r}, nil
 	}
 	return nil, errUnsupported
-}
-
-// splitAddr splits -addr into host and a port number.
-func splitAddr(addr string) (string, int, error) {
-	host, ps, err := net.SplitHostPort(addr)
-	if err != nil {
-		return "", 0, fmt.Errorf("%w: -addr %q: %w", errUsage, addr, err)
-	}
-	port, err := strconv.Atoi(ps)
-	if err != nil || port < 0 || port > 65535 {
-		return "", 0, fmt.Errorf("%w: -addr %q: bad port", errUsage, addr)
-	}
-	return host, port, nil
 }
 
 // reactorServer is a reactor-native TCP server on its own reactor.

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"time"
 
@@ -24,38 +22,39 @@ type config struct {
 
 func main() { cli.Main(run) }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// usage is the one-line usage printed with every usage error.
+const usage = "usage: http-server [-addr host:port] [-get URL] [flags]"
+
+func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	var cfg config
-	fs := flag.NewFlagSet("http-server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free port)")
-	fs.StringVar(&cfg.get, "get", "", "fetch this `URL` through usocket's Dialer, print the body and exit, instead of serving")
-	fs.DurationVar(&cfg.readTimeout, "read-timeout", 10*time.Second, "bound on reading a request, headers included (also the client's timeout with -get)")
-	fs.DurationVar(&cfg.writeTimeout, "write-timeout", 30*time.Second, "bound on writing a reply")
-	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "close a kept-alive connection idle for this long")
-	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body /echo accepts, in bytes")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
+	cmd := cli.NewCommand("http-server", usage, stderr)
+	cmd.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free port)")
+	cmd.StringVar(&cfg.get, "get", "", "fetch this `URL` through usocket's Dialer, print the body and exit, instead of serving")
+	cmd.DurationVar(&cfg.readTimeout, "read-timeout", 10*time.Second, "bound on reading a request, headers included (also the client's timeout with -get)")
+	cmd.DurationVar(&cfg.writeTimeout, "write-timeout", 30*time.Second, "bound on writing a reply")
+	cmd.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "close a kept-alive connection idle for this long")
+	cmd.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body /echo accepts, in bytes")
+	if err := cmd.Parse(args, 0); err != nil {
+		return cfg, cmd, err
 	}
-	switch {
-	case fs.NArg() > 0:
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
-	case cfg.readTimeout <= 0 || cfg.writeTimeout <= 0 || cfg.idleTimeout <= 0:
-		return cfg, errors.New("timeouts must be positive")
-	case cfg.maxBody <= 0:
-		return cfg, fmt.Errorf("-max-body %d is not positive", cfg.maxBody)
+	_, _, aerr := cli.HostPort("-addr", cfg.addr)
+	var berr error
+	if cfg.maxBody <= 0 {
+		berr = cli.Usagef("-max-body %d: want a positive size", cfg.maxBody)
 	}
-	if _, _, err := net.SplitHostPort(cfg.addr); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
+	return cfg, cmd, cli.First(
+		aerr, berr,
+		cli.Positive("-read-timeout", cfg.readTimeout),
+		cli.Positive("-write-timeout", cfg.writeTimeout),
+		cli.Positive("-idle-timeout", cfg.idleTimeout),
+	)
 }
 
 // run is the whole program; it returns the exit status and stops when ctx
 // ends.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
-	if code, exit := cli.FlagExit("http-server", err, stderr); exit {
+	cfg, cmd, err := parseFlags(args, stderr)
+	if code, exit := cmd.Exit(err); exit {
 		return code
 	}
 	if cfg.get != "" {

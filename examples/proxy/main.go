@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/usocket-go/usocket/examples/internal/cli"
@@ -26,41 +24,35 @@ type config struct {
 
 func main() { cli.Main(run) }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// usage is the one-line usage printed with every usage error.
+const usage = "usage: proxy [-addr host:port] [-to host:port] [flags]"
+
+func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	var cfg config
-	fs := flag.NewFlagSet("proxy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:7008", "`host:port` to listen on (port 0 picks a free port)")
-	fs.StringVar(&cfg.to, "to", "127.0.0.1:7007", "`host:port` to proxy to")
-	fs.IntVar(&cfg.loops, "loops", 0, "event loops (0: one per CPU)")
-	fs.DurationVar(&cfg.dialTimeout, "dial-timeout", 5*time.Second, "bound on connecting to -to")
-	fs.DurationVar(&cfg.idle, "idle-timeout", 5*time.Minute, "close a pair on which nothing moved for this long (0: never)")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
+	cmd := cli.NewCommand("proxy", usage, stderr)
+	cmd.StringVar(&cfg.addr, "addr", "127.0.0.1:7008", "`host:port` to listen on (port 0 picks a free port)")
+	cmd.StringVar(&cfg.to, "to", "127.0.0.1:7007", "`host:port` to proxy to")
+	cmd.IntVar(&cfg.loops, "loops", 0, "event loops (0: one per CPU; at most 1024)")
+	cmd.DurationVar(&cfg.dialTimeout, "dial-timeout", 5*time.Second, "bound on connecting to -to")
+	cmd.DurationVar(&cfg.idle, "idle-timeout", 5*time.Minute, "close a pair on which nothing moved for this long (0: never)")
+	if err := cmd.Parse(args, 0); err != nil {
+		return cfg, cmd, err
 	}
-	switch {
-	case fs.NArg() > 0:
-		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
-	case cfg.loops < 0:
-		return cfg, fmt.Errorf("-loops %d is negative", cfg.loops)
-	case cfg.dialTimeout <= 0:
-		return cfg, fmt.Errorf("-dial-timeout %v is not positive", cfg.dialTimeout)
-	case cfg.idle < 0:
-		return cfg, fmt.Errorf("-idle-timeout %v is negative", cfg.idle)
-	}
-	for _, a := range []string{cfg.addr, cfg.to} {
-		if _, _, err := net.SplitHostPort(a); err != nil {
-			return cfg, err
-		}
-	}
-	return cfg, nil
+	_, _, aerr := cli.HostPort("-addr", cfg.addr)
+	_, _, terr := cli.HostPort("-to", cfg.to)
+	return cfg, cmd, cli.First(
+		aerr, terr,
+		cli.IntRange("-loops", cfg.loops, 0, 1024),
+		cli.Positive("-dial-timeout", cfg.dialTimeout),
+		cli.NonNegative("-idle-timeout", cfg.idle),
+	)
 }
 
 // run is the whole program; it returns the exit status and stops when ctx
 // ends.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
-	if code, exit := cli.FlagExit("proxy", err, stderr); exit {
+	cfg, cmd, err := parseFlags(args, stderr)
+	if code, exit := cmd.Exit(err); exit {
 		return code
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))

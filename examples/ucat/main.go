@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/usocket-go/usocket/examples/internal/cli"
@@ -27,43 +24,31 @@ func main() {
 	})
 }
 
-// errUsage marks a command-line mistake.
-var errUsage = errors.New("usage")
+// usage is ucat's usage line.
+const usage = "usage: ucat [-u] [-l] [-w duration] host port"
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	var cfg config
-	fs := flag.NewFlagSet("ucat", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: ucat [-u] [-l] [-w duration] host port")
-		fs.PrintDefaults()
+	cmd := cli.NewCommand("ucat", usage, stderr)
+	cmd.BoolVar(&cfg.listen, "l", false, "listen for one peer on host:port instead of connecting")
+	cmd.BoolVar(&cfg.udp, "u", false, "use UDP instead of TCP")
+	cmd.DurationVar(&cfg.wait, "w", 2*time.Second, "UDP: after stdin ends, stop when no datagram came for this long")
+	if err := cmd.Parse(args, 2); err != nil {
+		return cfg, cmd, err
 	}
-	fs.BoolVar(&cfg.listen, "l", false, "listen for one peer on host:port instead of connecting")
-	fs.BoolVar(&cfg.udp, "u", false, "use UDP instead of TCP")
-	fs.DurationVar(&cfg.wait, "w", 2*time.Second, "UDP: after stdin ends, stop when no datagram came for this long")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
+	port, err := cli.Port("port", cmd.Arg(1))
+	if err == nil {
+		err = cli.Positive("-w", cfg.wait)
 	}
-	if fs.NArg() != 2 {
-		fs.Usage()
-		return cfg, fmt.Errorf("%w: want host and port, got %q", errUsage, fs.Args())
-	}
-	port, err := strconv.Atoi(fs.Arg(1))
-	if err != nil {
-		return cfg, fmt.Errorf("%w: port %q: %w", errUsage, fs.Arg(1), err)
-	}
-	if cfg.wait <= 0 {
-		return cfg, fmt.Errorf("%w: -w must be positive", errUsage)
-	}
-	cfg.host, cfg.port = fs.Arg(0), port
-	return cfg, nil
+	cfg.host, cfg.port = cmd.Arg(0), port
+	return cfg, cmd, err
 }
 
 // run is the whole program; it returns the exit status. ctx ending (SIGINT)
 // closes the socket and ends it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
-	if code, exit := cli.FlagExit("ucat", err, stderr); exit {
+	cfg, cmd, err := parseFlags(args, stderr)
+	if code, exit := cmd.Exit(err); exit {
 		return code
 	}
 	if cfg.udp {

@@ -128,11 +128,14 @@ func TestUsageAndErrors(t *testing.T) {
 		say  string
 	}{
 		{[]string{"-h"}, 0, "usage: ucat"},
-		{nil, 2, "want host and port"},
-		{[]string{"127.0.0.1", "port"}, 2, "port"},
+		{nil, 2, usage},
+		{[]string{"127.0.0.1", "port"}, 2, usage},
 		{[]string{"-w", "0", "127.0.0.1", "1"}, 2, "-w"},
+		{[]string{"127.0.0.1", "99999"}, 2, usage},
+		{[]string{"127.0.0.1", "70000"}, 2, "70000"},
+		{[]string{"127.0.0.1", "1", "extra"}, 2, usage},
+		{[]string{"-nope", "127.0.0.1", "1"}, 2, usage},
 		{[]string{"127.0.0.1", refused}, 1, "refused"},
-		{[]string{"127.0.0.1", "70000"}, 1, "70000"},
 	} {
 		code, _, stderr := runWith(t, "", tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.say) {

@@ -2,9 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -30,19 +27,4 @@ func Main(run RunFunc) {
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
-}
-
-// FlagExit turns the error of parsing the flags of program name into an
-// exit decision: exit is false when err is nil; for -h or -help the status
-// is ExitOK; any other error is reported on stderr as "name: err" and the
-// status is ExitUsage.
-func FlagExit(name string, err error, stderr io.Writer) (code int, exit bool) {
-	switch {
-	case err == nil:
-		return ExitOK, false
-	case errors.Is(err, flag.ErrHelp):
-		return ExitOK, true
-	}
-	fmt.Fprintf(stderr, "%s: %v\n", name, err)
-	return ExitUsage, true
 }

@@ -75,3 +75,14 @@ func (c *LineConn) Expect(t testing.TB, want string) (line string, skipped []str
 		skipped = append(skipped, l)
 	}
 }
+
+// JoinChat connects to the chat example's room at addr and joins it as
+// name; it returns once the room greeted it.
+func JoinChat(t testing.TB, addr, name string) *LineConn {
+	t.Helper()
+	c := DialLines(t, addr)
+	c.Expect(t, "send your name")
+	c.Send(t, name)
+	c.Expect(t, "hello "+name)
+	return c
+}
