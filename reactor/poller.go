@@ -46,6 +46,10 @@ type poller struct {
 	tasks  queue.AsyncTaskQueue
 	wakeup atomic.Int32 // 1 while an eventfd write is pending
 	efdBuf [8]byte
+
+	// testHook, set by tests (on the loop), runs before each event of a
+	// batch is dispatched, with the event's descriptor number.
+	testHook func(fd int)
 }
 
 func openPoller(mode IdleWait) (*poller, error) {
@@ -59,7 +63,7 @@ func openPoller(mode IdleWait) (*poller, error) {
 		return nil, wrapSyscall("eventfd", err)
 	}
 	p := &poller{mode: mode, epfd: epfd, efd: efd, events: make([]unix.EpollEvent, 128), tasks: queue.NewLockFreeQueue()}
-	if err := p.ctl(unix.EPOLL_CTL_ADD, efd, readEvents); err != nil {
+	if err := p.ctl(unix.EPOLL_CTL_ADD, efd, 0, readEvents); err != nil {
 		p.closeFDs()
 		return nil, err
 	}
@@ -88,8 +92,11 @@ func (p *poller) close() {
 	_ = unix.Close(p.efd)
 }
 
-func (p *poller) ctl(op, fd int, events uint32) error {
-	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+// ctl adds, changes or deletes fd's interest. The event's 64 bits of user
+// data hold fd and the generation of its registration (see registration),
+// which poll hands back with every event.
+func (p *poller) ctl(op, fd int, gen uint32, events uint32) error {
+	ev := unix.EpollEvent{Events: events, Fd: int32(fd), Pad: int32(gen)}
 	if err := unix.EpollCtl(p.epfd, op, fd, &ev); err != nil {
 		return wrapSyscall("epoll_ctl", err)
 	}
@@ -97,16 +104,16 @@ func (p *poller) ctl(op, fd int, events uint32) error {
 }
 
 // setEvents changes fd's interest from old to want (0 = not registered).
-func (p *poller) setEvents(fd int, old, want uint32) error {
+func (p *poller) setEvents(fd int, gen uint32, old, want uint32) error {
 	switch {
 	case old == want:
 		return nil
 	case want == 0:
-		return p.ctl(unix.EPOLL_CTL_DEL, fd, 0)
+		return p.ctl(unix.EPOLL_CTL_DEL, fd, gen, 0)
 	case old == 0:
-		return p.ctl(unix.EPOLL_CTL_ADD, fd, want)
+		return p.ctl(unix.EPOLL_CTL_ADD, fd, gen, want)
 	default:
-		return p.ctl(unix.EPOLL_CTL_MOD, fd, want)
+		return p.ctl(unix.EPOLL_CTL_MOD, fd, gen, want)
 	}
 }
 
@@ -143,8 +150,9 @@ type stopSignal struct{}
 func (*stopSignal) Error() string { return "reactor: loop stopped" }
 
 // poll runs the loop until a task returns errStop: wait for events, hand
-// each to dispatch, run queued tasks when the eventfd fires.
-func (p *poller) poll(dispatch func(fd int, ev uint32)) error {
+// each to dispatch with the generation it was registered with, run queued
+// tasks when the eventfd fires.
+func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
 	for {
 		if err := p.wait(); err != nil {
 			return err
@@ -156,7 +164,10 @@ func (p *poller) poll(dispatch func(fd int, ev uint32)) error {
 				tasks = true
 				continue
 			}
-			dispatch(int(ev.Fd), ev.Events)
+			if p.testHook != nil {
+				p.testHook(int(ev.Fd))
+			}
+			dispatch(int(ev.Fd), uint32(ev.Pad), ev.Events)
 		}
 		if p.n == len(p.events) && len(p.events) < 1024 {
 			p.events = make([]unix.EpollEvent, 2*len(p.events))
