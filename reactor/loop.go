@@ -34,8 +34,8 @@ type loop struct {
 	r      *Reactor
 	idx    int
 	poller *poller
-	buf    []byte     // read buffer shared by the loop's connections
-	iov    [][]byte   // writev scratch
+	buf    []byte         // read buffer shared by the loop's connections
+	iov    [][]byte       // writev scratch
 	fds    []registration // indexed by file descriptor
 	gen    uint32         // generation of the latest registration
 	timers timerHeap
