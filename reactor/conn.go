@@ -165,6 +165,9 @@ func (c *Conn) request(r request) error {
 // does not watch its socket at all, so a reset by the peer is seen only
 // once reading resumes (the data received before the reset is delivered
 // first) or the next Write fails — as with a blocking net.Conn nobody reads.
+// While it is watched (output is queued), an error pending on the socket
+// closes it with that errno; a hang-up with no error is left for reading to
+// report, once it resumes, as the data still unread and then EOF.
 // Use an idle timeout (WithIdleTimeout) to bound connections that may stay
 // paused for good.
 func (c *Conn) PauseRead() error { return c.setPause(true) }
