@@ -245,16 +245,23 @@ func (c *Conn) Control(f func(fd uintptr)) error {
 	return c.withFD(func(fd int) { f(uintptr(fd)) })
 }
 
-// withFD runs f with the descriptor held open.
+// withFD runs f with the descriptor held open. The reference is dropped
+// even if f panics, so that closing can still complete.
 func (c *Conn) withFD(f func(fd int)) error {
 	if !c.ref.Acquire() {
 		return ErrClosed
 	}
+	defer c.releaseFD()
 	f(c.fd)
+	return nil
+}
+
+// releaseFD drops a reference taken by withFD; the last one out after the
+// connection closed closes the descriptor.
+func (c *Conn) releaseFD() {
 	if c.ref.Release() {
 		_ = unix.Close(c.fd)
 	}
-	return nil
 }
 
 // Execute runs f on the connection's loop, serialised with its callbacks.
