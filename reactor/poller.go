@@ -41,6 +41,7 @@ type poller struct {
 	events []unix.EpollEvent
 	n      int      // events ready after the last wait
 	park   bool     // the last round served a Watcher: wait in the Go poller
+	more   bool     // the last round left tasks queued: do not block
 	mode   IdleWait // how to wait when idle
 
 	tasks  queue.AsyncTaskQueue
@@ -157,11 +158,11 @@ func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
 		if err := p.wait(); err != nil {
 			return err
 		}
-		tasks := false
+		tasks, woken := p.more, false
 		for i := 0; i < p.n; i++ {
 			ev := &p.events[i]
 			if int(ev.Fd) == p.efd {
-				tasks = true
+				tasks, woken = true, true
 				continue
 			}
 			if p.testHook != nil {
@@ -173,7 +174,7 @@ func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
 			p.events = make([]unix.EpollEvent, 2*len(p.events))
 		}
 		if tasks {
-			if err := p.runTasks(); err != nil {
+			if err := p.runTasks(woken); err != nil {
 				return err
 			}
 		}
@@ -181,8 +182,14 @@ func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
 }
 
 // wait fills p.events; see the type's comment for the two ways it waits.
+// With tasks left over from the last round it only looks, without
+// blocking, so that I/O is served between rounds of tasks.
 func (p *poller) wait() error {
 	p.n = 0
+	if p.more {
+		p.try()
+		return nil
+	}
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
 		// RawConn.Read tries first without blocking; if nothing is ready,
@@ -213,15 +220,32 @@ func (p *poller) try() bool {
 	return true
 }
 
-func (p *poller) runTasks() error {
-	_, _ = unix.Read(p.efd, p.efdBuf[:])
-	p.wakeup.Store(0)
-	for t := p.tasks.Dequeue(); t != nil; t = p.tasks.Dequeue() {
+// maxTasksPerRound bounds the queued tasks a loop runs between two looks
+// for I/O (gnet's bound too), so that a task that queues another, or a
+// goroutine writing in a tight loop, cannot starve the loop's connections.
+const maxTasksPerRound = 256
+
+// runTasks runs one round of queued tasks. woken says the eventfd fired:
+// it is then reset, before the queue is read, so a task queued from now on
+// wakes the loop again. Tasks left over set p.more, so the next wait does
+// not block and the next round runs them.
+func (p *poller) runTasks(woken bool) error {
+	if woken {
+		_, _ = unix.Read(p.efd, p.efdBuf[:])
+		p.wakeup.Store(0)
+	}
+	p.more = false
+	for i := 0; i < maxTasksPerRound; i++ {
+		t := p.tasks.Dequeue()
+		if t == nil {
+			return nil
+		}
 		err := t.Exec(t.Param)
 		queue.PutTask(t)
 		if err == errStop {
 			return err
 		}
 	}
+	p.more = !p.tasks.IsEmpty()
 	return nil
 }
