@@ -98,7 +98,9 @@ func (c *Conn) read() {
 		c.sched.Store(true)
 		c.callEOF()
 		c.service()
-	case err == unix.EAGAIN || err == unix.EINTR:
+	case err == unix.EAGAIN:
+		c.loop.emptyReads++
+	case err == unix.EINTR:
 	default:
 		c.closeNow(wrapSyscall("read", err))
 	}

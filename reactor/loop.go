@@ -40,6 +40,12 @@ type loop struct {
 	gen    uint32         // generation of the latest registration
 	timers timerHeap
 	conns  atomic.Int64 // open connections, readable from anywhere
+
+	// emptyReads counts reads that found nothing after a readiness event.
+	// The loop is a socket's only reader and epoll is level-triggered, so
+	// this stays 0 unless an event reached a connection it was not meant
+	// for; the torture test checks it.
+	emptyReads int
 }
 
 func newLoop(r *Reactor, idx int) (*loop, error) {
