@@ -230,3 +230,42 @@ func TestShutdownClosesUnregisteredConnGracefully(t *testing.T) {
 		t.Fatalf("Shutdown = %v", err)
 	}
 }
+
+// TestWatcherExecuteAfterClose: a Watcher is like a Conn: Execute after
+// Close returns ErrClosed, and a function queued before the close does not
+// run after OnClose.
+func TestWatcherExecuteAfterClose(t *testing.T) {
+	r, _ := newTestReactor(t, WithLoops(1))
+	fd, _ := socketPair(t)
+	closed := make(chan error, 1)
+	ran := make(chan struct{}, 2)
+	w, err := r.Watch(fd, &fdFuncs{close: func(_ *Watcher, err error) { closed <- err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make(chan [2]error, 1)
+	if err := w.Execute(func() {
+		// On the loop: queue a function, then close; the close runs first.
+		queued := w.Execute(func() { ran <- struct{}{} })
+		w.closeNow(nil)
+		results <- [2]error{queued, w.Execute(func() { ran <- struct{}{} })}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	res := recv(t, results, "the closing function")
+	if res[0] != nil {
+		t.Fatalf("Execute on an open watcher = %v", res[0])
+	}
+	if !isClosedErr(res[1]) {
+		t.Fatalf("Execute after the watcher closed = %v, want ErrClosed", res[1])
+	}
+	if err := recv(t, closed, "OnClose"); err != nil {
+		t.Fatalf("OnClose(%v), want nil", err)
+	}
+	syncLoops(t, r)
+	select {
+	case <-ran:
+		t.Fatal("a function queued before the close ran after OnClose")
+	default:
+	}
+}
