@@ -23,11 +23,12 @@ func (c *Conn) open() {
 		if c.ref.MarkClosing() {
 			_ = unix.Close(c.fd)
 		}
+		l.conns.Add(-1)
 		c.callClose(err)
+		l.r.connClosed()
 		return
 	}
 	c.events = readEvents
-	l.conns.Add(1)
 	if d := l.r.opts.IdleTimeout; d > 0 {
 		c.lastActive = monotonic()
 		c.idleT = &Timer{when: c.lastActive + int64(d), f: c.checkIdle, index: -1, loop: l}
@@ -54,20 +55,26 @@ func (c *Conn) onEvent(ev uint32) {
 		return
 	}
 	if ev&errEvents != 0 {
-		c.closeNow(c.socketError())
+		c.hangUp()
 	}
 }
 
-// socketError fetches the pending error of the socket (SO_ERROR).
-func (c *Conn) socketError() error {
+// hangUp handles EPOLLERR or EPOLLHUP while read interest is off (the
+// connection is paused, or the peer's FIN was read). An error pending on
+// the socket (SO_ERROR) closes the connection with that errno. With none,
+// nothing failed that we can name: the connection is not closed, and what
+// happened shows when it next reads (the rest of the data, then EOF or the
+// error) or writes (the write's own errno). No errno is made up.
+func (c *Conn) hangUp() {
 	n, err := unix.GetsockoptInt(c.fd, unix.SOL_SOCKET, unix.SO_ERROR)
-	if err != nil {
-		return wrapSyscall("getsockopt", err)
+	switch {
+	case err != nil:
+		c.closeNow(wrapSyscall("getsockopt", err))
+	case n != 0:
+		c.closeNow(wrapSyscall("read", unix.Errno(n)))
+	case !c.wq.empty():
+		c.flush() // a socket that cannot send any more fails the write
 	}
-	if n == 0 {
-		return wrapSyscall("read", unix.ECONNRESET)
-	}
-	return wrapSyscall("read", unix.Errno(n))
 }
 
 // read performs one read and delivers what it got.
@@ -91,7 +98,9 @@ func (c *Conn) read() {
 		c.sched.Store(true)
 		c.callEOF()
 		c.service()
-	case err == unix.EAGAIN || err == unix.EINTR:
+	case err == unix.EAGAIN:
+		c.loop.emptyReads++
+	case err == unix.EINTR:
 	default:
 		c.closeNow(wrapSyscall("read", err))
 	}
@@ -263,6 +272,9 @@ func (c *Conn) closeNow(reason error) {
 	l := c.loop
 	l.timers.remove(c.idleT)
 	l.timers.remove(c.lingerT)
+	for len(c.timers) > 0 {
+		l.timers.remove(c.timers[len(c.timers)-1])
+	}
 	c.markClosed()
 	c.wq.reset()
 	c.queued.Store(0)
@@ -279,7 +291,7 @@ func (c *Conn) closeNow(reason error) {
 // markClosed refuses further calls and drops queued output.
 func (c *Conn) markClosed() {
 	c.mu.Lock()
-	c.closed, c.wclosed = true, true
+	c.closed, c.wclosed, c.final = true, true, true
 	out := c.out
 	c.out = nil
 	c.mu.Unlock()
