@@ -29,6 +29,7 @@ type Conn struct {
 	lastActive int64
 	lingerT    *Timer
 	idleT      *Timer
+	budgetIdx  int // position in loop.paused while stBudget is set
 
 	sched  atomic.Bool  // a service pass is pending: Write need not wake the loop
 	ref    fdref.Ref    // keeps fd open for Control and LocalAddrPort
@@ -54,6 +55,7 @@ const (
 	stClosing                          // graceful close in progress
 	stClosed                           // fd closed, OnClose called
 	stBlocked                          // outbound queue above the high-water mark
+	stBudget                           // read interest off by the reactor's memory limit
 )
 
 type request uint8
@@ -91,7 +93,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 	}
 	*c.out = append(*c.out, b...)
 	c.queued.Add(int64(len(b)))
+	total := c.loop.r.budget.add(len(b))
 	c.mu.Unlock()
+	c.loop.r.budget.check(c.loop, total)
 	if err := c.schedule(); err != nil {
 		return 0, err
 	}
@@ -167,6 +171,9 @@ func (c *Conn) request(r request) error {
 // first) or the next Write fails — as with a blocking net.Conn nobody reads.
 // Use an idle timeout (WithIdleTimeout) to bound connections that may stay
 // paused for good.
+//
+// This pause is the handler's own: the reactor's memory limit
+// (WithMemoryLimit) pauses reading separately, and neither lifts the other.
 func (c *Conn) PauseRead() error { return c.setPause(true) }
 
 // ResumeRead undoes PauseRead.

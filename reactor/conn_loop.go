@@ -72,7 +72,13 @@ func (c *Conn) socketError() error {
 
 // read performs one read and delivers what it got.
 func (c *Conn) read() {
-	n, err := unix.Read(c.fd, c.loop.buf)
+	buf := c.loop.buf
+	if c.loop.r.budget.over() {
+		if buf = c.budgetReadBuf(); buf == nil {
+			return
+		}
+	}
+	n, err := unix.Read(c.fd, buf)
 	switch {
 	case n > 0:
 		c.touch()
@@ -80,7 +86,7 @@ func (c *Conn) read() {
 			return // draining the peer after our Close: the data is dropped
 		}
 		c.sched.Store(true)
-		c.callData(c.loop.buf[:n])
+		c.callData(buf[:n])
 		c.service()
 	case err == nil: // n == 0: the peer's FIN
 		c.state |= stPeerEOF
@@ -148,6 +154,7 @@ func (c *Conn) flush() {
 		n, err := c.wq.send(c.fd, c.loop.iov)
 		if n > 0 {
 			c.queued.Add(int64(-n))
+			c.budgetSent(n)
 			c.touch()
 		}
 		if err != nil && err != unix.EAGAIN && err != unix.EINTR {
@@ -194,7 +201,7 @@ func (c *Conn) checkWaterMarks() {
 // updateInterest registers exactly the events the connection waits for.
 func (c *Conn) updateInterest() {
 	var want uint32
-	if c.state&(stPaused|stPeerEOF) == 0 || (c.state&stClosing != 0 && c.state&stPeerEOF == 0) {
+	if c.state&(stPaused|stPeerEOF|stBudget) == 0 || (c.state&stClosing != 0 && c.state&stPeerEOF == 0) {
 		want |= readEvents
 	}
 	if !c.wq.empty() {
@@ -284,6 +291,7 @@ func (c *Conn) markClosed() {
 	c.out = nil
 	c.mu.Unlock()
 	bufpool.Put(out)
+	c.budgetDrop()
 }
 
 // shutdown is called when the loop stops.

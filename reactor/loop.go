@@ -26,6 +26,7 @@ type loop struct {
 	iov    [][]byte   // writev scratch
 	fds    []pollable // indexed by file descriptor
 	timers timerHeap
+	paused pausedConns  // connections the memory limit paused
 	conns  atomic.Int64 // open connections, readable from anywhere
 }
 
