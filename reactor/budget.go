@@ -78,6 +78,10 @@ type MemoryStats struct {
 	Overs  uint64 // how many times Queued went over the limit
 	Pauses uint64 // how many times the limit paused reading on a connection
 	Paused int64  // connections whose reading the limit holds paused now
+	// Releases counts the times memory was handed back to the OS
+	// (debug.FreeOSMemory) once the total fell to an eighth of the limit
+	// after being over it; at most once every 10 s.
+	Releases uint64
 }
 
 // MemoryStats reports the reactor's queued output and what its memory
@@ -90,6 +94,8 @@ func (r *Reactor) MemoryStats() MemoryStats {
 		Overs:  b.overs.Load(),
 		Pauses: b.pauses.Load(),
 		Paused: b.paused.Load(),
+
+		Releases: b.releases.Load(),
 	}
 	if b.limit != math.MaxInt64 {
 		s.Limit = b.limit
@@ -126,6 +132,7 @@ type memBudget struct {
 	overs      atomic.Uint64
 	pauses     atomic.Uint64
 	paused     atomic.Int64
+	releases   atomic.Uint64
 	lastReport atomic.Int64 // monotonic time of the last report, +1; 0: never
 	lastFree   atomic.Int64 // monotonic time memory was last returned, +1
 }
@@ -261,6 +268,7 @@ func budgetFreeTask(p any) error {
 	go func() {
 		defer r.wg.Done()
 		debug.FreeOSMemory()
+		r.budget.releases.Add(1)
 	}()
 	return nil
 }

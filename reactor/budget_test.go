@@ -151,7 +151,10 @@ func TestMemoryLimitHoldsNeverReadingCrowd(t *testing.T) {
 	}
 	writers.Wait()
 	_ = ln.Close()
-	_ = r.Close()
+	_ = r.Close() // waits for the return of memory to the OS, if it began
+	if st := r.MemoryStats(); st.Releases != 1 {
+		t.Fatalf("after the crowd left: %+v, want memory returned to the OS once", st)
+	}
 	after, err := testkit.OpenFDs()
 	if err != nil {
 		t.Fatal(err)
