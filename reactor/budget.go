@@ -73,7 +73,7 @@ func (e *MemoryLimitError) Unwrap() error { return ErrMemoryLimit }
 // MemoryStats describes a reactor's queued output and its memory limit.
 type MemoryStats struct {
 	Limit  int64  // the limit on queued output; 0 means none
-	Queued int64  // bytes written by handlers and not yet sent, all connections
+	Queued int64  // bytes queued by all connections and not yet sent, to 64 KiB per loop
 	Peak   int64  // the most ever queued while over the limit; 0 if never over
 	Overs  uint64 // how many times Queued went over the limit
 	Pauses uint64 // how many times the limit paused reading on a connection
@@ -89,7 +89,7 @@ type MemoryStats struct {
 func (r *Reactor) MemoryStats() MemoryStats {
 	b := &r.budget
 	s := MemoryStats{
-		Queued: b.total.Load(),
+		Queued: max(b.total.Load(), 0),
 		Peak:   b.peak.Load(),
 		Overs:  b.overs.Load(),
 		Pauses: b.pauses.Load(),
@@ -112,18 +112,19 @@ func defaultMemoryLimit() int64 {
 	return DefaultMemoryLimit
 }
 
-// memBudget is the reactor-wide account of queued output. The hot path
-// touches total (an atomic add per Write and per flush) and reads state
-// (one load per read, and per flush while the total is low); the rest is
-// for the rare transitions. total and state each have a cache line of
-// their own, so the loops' loads of state do not contend with their adds
-// to total.
+// memBudget is the reactor-wide account of queued output. Write does not
+// touch it: each loop counts what its connections take into their queues
+// and send, and adds that to total in batches (loopBudget), so total is
+// exact to budgetBatch per loop. The read path loads state once per read;
+// the rest is for the rare transitions. total and state each have a cache
+// line of their own, so the loops' loads of state do not contend with
+// their adds to total.
 type memBudget struct {
 	limit int64 // pause producers above this; math.MaxInt64 when off
 	low   int64 // resume them below this
 	calm  int64 // return memory to the OS below this, after being over
 	_     cpu.CacheLinePad
-	total atomic.Int64 // bytes queued on all connections
+	total atomic.Int64 // bytes queued on all connections, as the loops published them
 	_     cpu.CacheLinePad
 	state atomic.Int32 // budgetCalm, budgetOver or budgetEbbing
 	_     cpu.CacheLinePad
@@ -157,20 +158,16 @@ func (b *memBudget) init(limit int64) {
 // over reports whether connections holding output must stop reading.
 func (b *memBudget) over() bool { return b.state.Load() == budgetOver }
 
-// add accounts n more queued bytes and returns the new total.
-func (b *memBudget) add(n int) int64 { return b.total.Add(int64(n)) }
-
-// check reacts to a total that add returned; l is the writing
-// connection's loop.
+// check reacts to a total that loop l raised.
 func (b *memBudget) check(l *loop, total int64) {
 	if total > b.limit {
 		b.exceeded(l, total)
 	}
 }
 
-// release accounts n queued bytes gone (sent or dropped); it runs on l.
-func (b *memBudget) release(l *loop, n int64) {
-	if t := b.total.Add(-n); t < b.low && b.state.Load() != budgetCalm {
+// released reacts to a total that loop l lowered.
+func (b *memBudget) released(l *loop, total int64) {
+	if total < b.low && b.state.Load() != budgetCalm {
 		b.settle(l)
 	}
 }

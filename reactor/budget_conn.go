@@ -4,20 +4,58 @@ package reactor
 // pauses and when they read again. Everything here runs on the
 // connection's loop goroutine.
 
-// pausedConns is a loop's list of connections the memory limit paused.
-type pausedConns struct{ conns []*Conn }
+// budgetBatch is how far a loop's own count of queued bytes may drift
+// from the reactor's total: the loop adds what its connections queue and
+// send up locally and moves it to the shared counter once it reaches this
+// much either way (and whenever a connection closes), so small messages
+// cost no atomic operation. It is the per-loop slack of the limit.
+const budgetBatch = 64 << 10
 
-func (p *pausedConns) add(c *Conn) {
-	c.budgetIdx = len(p.conns)
-	p.conns = append(p.conns, c)
+// loopBudget is a loop's share of the memory limit's work.
+type loopBudget struct {
+	delta  int64   // bytes queued (+) and sent or dropped (-), not yet in the total
+	paused []*Conn // connections the limit paused
 }
 
-func (p *pausedConns) remove(c *Conn) {
-	i, last := c.budgetIdx, len(p.conns)-1
-	p.conns[i] = p.conns[last]
-	p.conns[i].budgetIdx = i
-	p.conns[last] = nil
-	p.conns = p.conns[:last]
+// budgetAccount counts n bytes taken into (or, negative, gone from) the
+// queues of the loop's connections.
+func (l *loop) budgetAccount(n int64) {
+	if n == 0 {
+		return
+	}
+	l.budget.delta += n
+	if l.budget.delta >= budgetBatch || l.budget.delta <= -budgetBatch {
+		l.budgetPublish()
+	}
+}
+
+// budgetPublish moves the loop's count to the reactor's total.
+func (l *loop) budgetPublish() {
+	d := l.budget.delta
+	if d == 0 {
+		return
+	}
+	l.budget.delta = 0
+	b := &l.r.budget
+	t := b.total.Add(d)
+	if d > 0 {
+		b.check(l, t)
+	} else {
+		b.released(l, t)
+	}
+}
+
+func (lb *loopBudget) add(c *Conn) {
+	c.budgetIdx = len(lb.paused)
+	lb.paused = append(lb.paused, c)
+}
+
+func (lb *loopBudget) remove(c *Conn) {
+	i, last := c.budgetIdx, len(lb.paused)-1
+	lb.paused[i] = lb.paused[last]
+	lb.paused[i].budgetIdx = i
+	lb.paused[last] = nil
+	lb.paused = lb.paused[:last]
 	c.budgetIdx = -1
 }
 
@@ -40,7 +78,7 @@ func (c *Conn) budgetPause() {
 		return
 	}
 	c.state |= stBudget
-	c.loop.paused.add(c)
+	c.loop.budget.add(c)
 	b := &c.loop.r.budget
 	b.pauses.Add(1)
 	b.paused.Add(1)
@@ -57,7 +95,7 @@ var testHookBudgetPause func(c *Conn)
 // budgetSent accounts n bytes flushed to the socket, and lets a connection
 // the limit paused read again once its own queue has drained.
 func (c *Conn) budgetSent(n int) {
-	c.loop.r.budget.release(c.loop, int64(n))
+	c.loop.budgetAccount(-int64(n))
 	if c.state&stBudget != 0 && c.queued.Load() < budgetReadCap {
 		c.budgetUnpause() // flush ends with updateInterest
 	}
@@ -66,16 +104,16 @@ func (c *Conn) budgetSent(n int) {
 // budgetUnpause takes c off its loop's list; the caller updates interest.
 func (c *Conn) budgetUnpause() {
 	c.state &^= stBudget
-	c.loop.paused.remove(c)
+	c.loop.budget.remove(c)
 	c.loop.r.budget.paused.Add(-1)
 }
 
-// budgetDrop gives back to the budget whatever c still had queued; called
-// once c refuses writes, as it closes.
+// budgetDrop gives back to the budget what c's queue still holds, and
+// brings the reactor's total up to date; called as c closes, before its
+// queue is dropped.
 func (c *Conn) budgetDrop() {
-	if n := c.queued.Swap(0); n != 0 {
-		c.loop.r.budget.release(c.loop, n)
-	}
+	c.loop.budgetAccount(-int64(c.wq.size()))
+	c.loop.budgetPublish()
 	if c.state&stBudget != 0 {
 		c.budgetUnpause()
 	}
@@ -86,8 +124,8 @@ func (c *Conn) budgetDrop() {
 // again meanwhile they stay paused (one that drained resumed itself).
 func budgetResumeTask(p any) error {
 	l := p.(*loop)
-	for n := len(l.paused.conns); n > 0 && len(l.paused.conns) > 0 && !l.r.budget.over(); n-- {
-		c := l.paused.conns[len(l.paused.conns)-1]
+	for n := len(l.budget.paused); n > 0 && len(l.budget.paused) > 0 && !l.r.budget.over(); n-- {
+		c := l.budget.paused[len(l.budget.paused)-1]
 		c.budgetUnpause()
 		c.updateInterest()
 	}

@@ -29,7 +29,7 @@ type Conn struct {
 	lastActive int64
 	lingerT    *Timer
 	idleT      *Timer
-	budgetIdx  int // position in loop.paused while stBudget is set
+	budgetIdx  int // position in loop.budget.paused while stBudget is set
 
 	sched  atomic.Bool  // a service pass is pending: Write need not wake the loop
 	ref    fdref.Ref    // keeps fd open for Control and LocalAddrPort
@@ -93,9 +93,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 	}
 	*c.out = append(*c.out, b...)
 	c.queued.Add(int64(len(b)))
-	total := c.loop.r.budget.add(len(b))
 	c.mu.Unlock()
-	c.loop.r.budget.check(c.loop, total)
 	if err := c.schedule(); err != nil {
 		return 0, err
 	}

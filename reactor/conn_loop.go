@@ -111,10 +111,11 @@ func (c *Conn) service() {
 	}
 	c.sched.Store(false)
 	c.mu.Lock()
-	c.takeOutput()
+	taken := c.takeOutput()
 	req, pause := c.req, c.wantPause
 	c.req = 0
 	c.mu.Unlock()
+	c.loop.budgetAccount(int64(taken))
 
 	if req&reqAbort != 0 {
 		c.abort(nil)
@@ -134,17 +135,20 @@ func (c *Conn) service() {
 	c.flush()
 }
 
-// takeOutput moves c.out behind the queue. Called with c.mu held.
-func (c *Conn) takeOutput() {
+// takeOutput moves c.out behind the queue and returns how many bytes it
+// moved. Called with c.mu held.
+func (c *Conn) takeOutput() int {
 	if c.out == nil {
-		return
+		return 0
 	}
-	if len(*c.out) == 0 {
+	n := len(*c.out)
+	if n == 0 {
 		bufpool.Put(c.out)
 	} else {
 		c.wq.push(c.out)
 	}
 	c.out = nil
+	return n
 }
 
 // flush writes what it can, then settles water marks, pending shutdowns and

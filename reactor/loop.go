@@ -26,7 +26,7 @@ type loop struct {
 	iov    [][]byte   // writev scratch
 	fds    []pollable // indexed by file descriptor
 	timers timerHeap
-	paused pausedConns  // connections the memory limit paused
+	budget loopBudget   // the loop's share of the memory limit's work
 	conns  atomic.Int64 // open connections, readable from anywhere
 }
 
