@@ -23,14 +23,14 @@ const DefaultMemoryLimit = 256 << 20
 // NoMemoryLimit as Options.MemoryLimit turns the reactor-wide limit off.
 const NoMemoryLimit = -1
 
-// budgetReadCap is how far past the limit one connection may go: while the
-// reactor is over its limit a connection holding this much unsent output
-// does not read, and one holding less reads at most this much at once.
+// budgetReadCap sets how far past the limit one connection may go (twice
+// this): while the reactor is over its limit a connection holding this much
+// unsent output does not read, and one holding less reads at most this
+// much at once.
 const budgetReadCap = 4 << 10
 
 // budgetReleaseInterval spaces out the returns of memory to the operating
-// system after the reactor was over its limit, and the reports of going
-// over it.
+// system after the reactor was over its limit.
 const budgetReleaseInterval = 10 * time.Second
 
 // budgetReportInterval is the least time between two ErrMemoryLimit
@@ -54,9 +54,9 @@ func WithMemoryLimit(n int64) Option {
 // the reactor's memory limit (at most once a second).
 var ErrMemoryLimit = errors.New("reactor: memory limit for queued output reached")
 
-// MemoryLimitError reports that the reactor went over its memory limit and
-// paused reading on the connections holding the most output. It unwraps to
-// ErrMemoryLimit.
+// MemoryLimitError reports that the reactor went over its memory limit, so
+// connections holding unsent output stop reading until it drains. It
+// unwraps to ErrMemoryLimit.
 type MemoryLimitError struct {
 	Limit  int64 // the reactor's limit on queued output, in bytes
 	Queued int64 // output queued by all connections when it was passed
@@ -64,7 +64,7 @@ type MemoryLimitError struct {
 
 // Error implements error.
 func (e *MemoryLimitError) Error() string {
-	return fmt.Sprintf("reactor: %d bytes of queued output passed the memory limit of %d bytes; reading paused on the connections holding the most", e.Queued, e.Limit)
+	return fmt.Sprintf("reactor: %d bytes of queued output passed the memory limit of %d bytes; reading paused on connections holding unsent output", e.Queued, e.Limit)
 }
 
 // Unwrap returns ErrMemoryLimit.
@@ -89,12 +89,11 @@ type MemoryStats struct {
 func (r *Reactor) MemoryStats() MemoryStats {
 	b := &r.budget
 	s := MemoryStats{
-		Queued: max(b.total.Load(), 0),
-		Peak:   b.peak.Load(),
-		Overs:  b.overs.Load(),
-		Pauses: b.pauses.Load(),
-		Paused: b.paused.Load(),
-
+		Queued:   max(b.total.Load(), 0),
+		Peak:     b.peak.Load(),
+		Overs:    b.overs.Load(),
+		Pauses:   b.pauses.Load(),
+		Paused:   b.paused.Load(),
 		Releases: b.releases.Load(),
 	}
 	if b.limit != math.MaxInt64 {

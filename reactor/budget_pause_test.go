@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"testing"
@@ -142,8 +143,20 @@ func TestMemoryLimitResumesBelowLowWater(t *testing.T) {
 }
 
 // TestWithMemoryLimitDefaults: 0 or less turns the limit off; left unset it
-// is DefaultMemoryLimit (no GOMEMLIMIT in tests).
+// is DefaultMemoryLimit, or a quarter of a lower GOMEMLIMIT.
 func TestWithMemoryLimitDefaults(t *testing.T) {
+	old := debug.SetMemoryLimit(400 << 20)
+	r, err := New(WithLoops(1))
+	debug.SetMemoryLimit(old)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	got := r.MemoryStats().Limit
+	_ = r.Close()
+	if got != 100<<20 {
+		t.Errorf("limit under GOMEMLIMIT=400MiB: %d, want 100 MiB", got)
+	}
+
 	for _, tc := range []struct {
 		opts []Option
 		want int64
@@ -164,7 +177,7 @@ func TestWithMemoryLimitDefaults(t *testing.T) {
 			t.Errorf("limit %d, want %d", got, tc.want)
 		}
 	}
-	err := error(&MemoryLimitError{Limit: 1, Queued: 2})
+	err = &MemoryLimitError{Limit: 1, Queued: 2}
 	if !errors.Is(err, ErrMemoryLimit) {
 		t.Fatalf("%v does not match ErrMemoryLimit", err)
 	}
