@@ -309,6 +309,8 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
+// deadlineCheck fails with net.ErrClosed inside a *net.OpError once the
+// Conn is closed; for methods that make no system call.
 func (c *conn) deadlineCheck() error {
 	if c.closed.Load() {
 		return c.opError("set", net.ErrClosed)

@@ -35,9 +35,10 @@ type fakeDNS struct {
 	records map[string][]netip.Addr
 	rcode   int
 
-	mu    sync.Mutex
-	conns []net.Conn
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	conns   []net.Conn
+	stopped bool // the test ended: dial refuses (a lookup may outlive its call)
+	wg      sync.WaitGroup
 }
 
 // resolver returns a usocket.Resolver that only ever talks to f. It stops
@@ -45,6 +46,7 @@ type fakeDNS struct {
 func (f *fakeDNS) resolver(t *testing.T) *usocket.Resolver {
 	t.Cleanup(func() {
 		f.mu.Lock()
+		f.stopped = true
 		for _, c := range f.conns {
 			c.Close()
 		}
@@ -54,11 +56,18 @@ func (f *fakeDNS) resolver(t *testing.T) *usocket.Resolver {
 	return &usocket.Resolver{Net: &net.Resolver{PreferGo: true, Dial: f.dial}}
 }
 
+// dial connects the resolver to a new server goroutine. A lookup whose
+// call was canceled may still dial after the test ended; everything it
+// touches is guarded by mu, and once stopped it is refused, so nothing
+// races the test's cleanup and no server outlives it.
 func (f *fakeDNS) dial(ctx context.Context, network, address string) (net.Conn, error) {
-	client, server := net.Pipe()
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: net.ErrClosed}
+	}
+	client, server := net.Pipe()
 	f.conns = append(f.conns, server)
-	f.mu.Unlock()
 	f.wg.Add(1)
 	go f.serve(server)
 	return client, nil

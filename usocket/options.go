@@ -87,6 +87,9 @@ func (c *Conn) WriteTimeout() time.Duration { return time.Duration(c.wto.Load())
 // of other socket kinds (OptionReuseAddress, OptionBroadcast), give an
 // *ImplementationError matching ErrUnimplemented, as usocket does.
 func (c *Conn) Option(name OptionName) (any, error) {
+	if err := c.deadlineCheck(); err != nil {
+		return nil, err
+	}
 	n, err := ParseOptionName(string(name))
 	if err != nil {
 		return nil, err
