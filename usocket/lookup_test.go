@@ -365,3 +365,22 @@ func TestLookupAddrLoopback(t *testing.T) {
 
 // testCtx bounds a lookup test's blocking steps.
 func testCtx(t *testing.T) context.Context { return testkit.Context(t, 10*time.Second) }
+
+// TestFakeDNSRefusesAfterCleanup: a canceled lookup's goroutine can dial
+// the fake server after its test ended (the cause of a data race seen
+// under -race -shuffle=on, issue 12); such a dial must be refused, not
+// start a server that races the cleanup and outlives the test.
+func TestFakeDNSRefusesAfterCleanup(t *testing.T) {
+	f := &fakeDNS{rcode: rcodeNX}
+	t.Run("lookup", func(t *testing.T) {
+		r := f.resolver(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, _ = r.LookupHost(ctx, "canceled.test")
+	})
+	c, err := f.dial(context.Background(), "tcp", "fake:53")
+	if err == nil {
+		c.Close()
+		t.Fatal("fake DNS server accepted a dial after its test's cleanup")
+	}
+}
