@@ -94,9 +94,9 @@ func TestConcurrentReadNoLostWakeup(t *testing.T) {
 	}
 }
 
-// blockLoop runs a function on r's only loop that blocks it until the
-// returned func is called, so that readiness piles up into one edge.
-func blockLoop(t *testing.T, r *reactor.Reactor) (unblock func()) {
+// loopWatcher is a watcher on a pipe registered with r, for running
+// functions on r's loop; released when the test ends.
+func loopWatcher(t *testing.T, r *reactor.Reactor) *reactor.Watcher {
 	t.Helper()
 	p := make([]int, 2)
 	if err := unix.Pipe2(p, unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
@@ -106,20 +106,26 @@ func blockLoop(t *testing.T, r *reactor.Reactor) (unblock func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		_ = w.Release()
+		_ = unix.Close(p[0])
+		_ = unix.Close(p[1])
+	})
+	return w
+}
+
+// blockLoop runs a function on r's only loop that blocks it until the
+// returned func is called, so that readiness piles up into one edge.
+func blockLoop(t *testing.T, r *reactor.Reactor) (unblock func()) {
+	t.Helper()
+	w := loopWatcher(t, r)
 	started, stop := make(chan struct{}), make(chan struct{})
 	if err := w.Execute(func() { close(started); <-stop }); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, started, "the loop to block")
 	var once sync.Once
-	unblock = func() {
-		once.Do(func() {
-			close(stop)
-			_ = w.Release()
-			_ = unix.Close(p[0])
-			_ = unix.Close(p[1])
-		})
-	}
+	unblock = func() { once.Do(func() { close(stop) }) }
 	t.Cleanup(unblock)
 	return unblock
 }
@@ -231,7 +237,7 @@ func TestCloseIsSynchronous(t *testing.T) {
 			fd   int
 			f    func() error
 		}
-		for _, c := range []closer{{"Conn.Close", d.fd.fd, d.Close}, {"Conn.Abort", a.fd.fd, a.Abort}, {"Listener.Close", ln.fd.fd, ln.Close}} {
+		for _, c := range []closer{{"Conn.Close", d.fd.Sysfd, d.Close}, {"Conn.Abort", a.fd.Sysfd, a.Abort}, {"Listener.Close", ln.fd.Sysfd, ln.Close}} {
 			ino := socketIno(t, c.fd)
 			if err := c.f(); err != nil {
 				t.Fatalf("%s: %v", c.name, err)
@@ -259,7 +265,7 @@ func TestCloseFromCallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	w := ln.fd.w.Load()
+	w := loopWatcher(t, r)
 	done := make(chan error, 1)
 	if err := w.Execute(func() { done <- errors.Join(ln.Close(), a.Close()) }); err != nil {
 		t.Fatal(err)
@@ -272,7 +278,7 @@ func TestCloseFromCallback(t *testing.T) {
 	case <-time.After(testTimeout):
 		t.Fatal("Close called on the loop did not return: it waits for its own loop")
 	}
-	if !ln.fd.closed() || !a.fd.closed() {
+	if !ln.fd.Closed() || !a.fd.Closed() {
 		t.Error("descriptors still open after Close returned")
 	}
 }
@@ -444,7 +450,7 @@ func TestDroppedConnIsClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	fds := []int{d.fd.fd, ln.fd.fd}
+	fds := []int{d.fd.Sysfd, ln.fd.Sysfd}
 	inos := []uint64{socketIno(t, fds[0]), socketIno(t, fds[1])}
 	d, ln = nil, nil
 	deadline := time.Now().Add(testTimeout)

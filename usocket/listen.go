@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/deadline"
+	"github.com/usocket-go/usocket/internal/fdlife"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
@@ -106,8 +107,8 @@ func (lc *ListenConfig) Listen(ctx context.Context, host string, port int) (*Lis
 			return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: os.NewSyscallError("listen", err)})
 		}
 	}
-	l.fd.init(fd)
-	if err := l.fd.watch(r, (*listenEvents)(l)); err != nil {
+	l.fd.Init(fd)
+	if err := watchFD(&l.fd, r, (*listenEvents)(l)); err != nil {
 		return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: err})
 	}
 	pub := &Listener{l}
@@ -145,7 +146,7 @@ type Listener struct {
 // listener is a Listener's state; the watcher's handler points here, so
 // that the event loop does not keep a dropped Listener alive.
 type listener struct {
-	fd        fdLife
+	fd        fdlife.FD
 	r         *reactor.Reactor // runs the listener and its connections
 	addr      *net.TCPAddr
 	reuse     bool
@@ -195,16 +196,16 @@ func (l *Listener) AcceptConn(ctx context.Context) (*Conn, error) {
 }
 
 func (l *Listener) accept(ctx context.Context) (*Conn, error) {
-	if !l.fd.acquire() {
+	if !l.fd.Acquire() {
 		return nil, l.opError(net.ErrClosed)
 	}
-	defer l.fd.release()
+	defer l.fd.Release()
 	for {
 		if l.dl.Expired() {
 			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
 		}
 		seq := l.rd.Seq() // before accept: an edge after it is not lost
-		fd, sa, err := unix.Accept4(l.fd.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		fd, sa, err := unix.Accept4(l.fd.Sysfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		switch err {
 		case nil:
 			return l.startConn(fd, sa)
@@ -253,9 +254,8 @@ func (l *listener) close() error {
 		return l.opErrorOp("close", net.ErrClosed)
 	}
 	l.finish()
-	l.fd.startClose()
 	l.dl.Stop()
-	<-l.fd.gone
+	l.fd.Close()
 	return nil
 }
 
@@ -335,11 +335,11 @@ func (l *Listener) SetOption(name OptionName, v any) error {
 // in the backlog (polled without blocking) or the listener is closed. It
 // makes Listener a waitlist.Source.
 func (l *Listener) Ready() bool {
-	if !l.fd.acquire() {
+	if !l.fd.Acquire() {
 		return true
 	}
-	defer l.fd.release()
-	return pollReady(l.fd.fd)
+	defer l.fd.Release()
+	return pollReady(l.fd.Sysfd)
 }
 
 // WaitSignal returns the listener's readiness signal, for package waitlist.

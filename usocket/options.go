@@ -160,24 +160,18 @@ func (c *Conn) getBool(o sockopt) (bool, error) {
 	return v != 0, err
 }
 
-// control runs f on the open descriptor; after Close it fails with
-// net.ErrClosed inside a *net.OpError.
+// control runs f on the open descriptor, releasing it even if f panics;
+// after Close it fails with net.ErrClosed inside a *net.OpError.
 func (c *Conn) control(op string, f func(fd int) error) error {
-	if !c.fd.acquire() {
+	if !c.fd.Acquire() {
 		return c.opError(op, net.ErrClosed)
 	}
-	err := c.withFD(f)
+	var err error
+	c.fd.RunUser(func(fd int) { err = f(fd) })
 	if err != nil {
 		return c.opError(op, err)
 	}
 	return nil
-}
-
-// withFD runs f on the descriptor under the reference the caller took,
-// releasing it even if f panics.
-func (c *Conn) withFD(f func(fd int) error) error {
-	defer c.fd.release()
-	return f(c.fd.fd)
 }
 
 func boolInt(b bool) int {
