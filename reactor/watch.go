@@ -86,8 +86,9 @@ func (r *Reactor) Watch(fd int, h FDHandler, opts ...WatchOption) (*Watcher, err
 //
 // Unlike Watch, the Watcher does not own fd: Close and the reactor stopping
 // only unregister it, and OnClose says so; the caller closes fd after
-// OnClose, once no goroutine uses it any more.
-func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
+// OnClose, once no goroutine uses it any more, or at once after Release.
+// Options (LoopOnly) apply as for Watch.
+func (r *Reactor) WatchEdge(fd int, h FDHandler, opts ...WatchOption) (*Watcher, error) {
 	if h == nil {
 		return nil, ErrNilHandler
 	}
@@ -95,6 +96,11 @@ func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
 		return nil, wrapSyscall("watch", unix.EBADF)
 	}
 	w := &Watcher{loop: r.pick(), fd: fd, h: h, edge: true}
+	for _, o := range opts {
+		if o != nil {
+			o(w)
+		}
+	}
 	w.want.Store(edgeEvents)
 	if err := w.loop.run(registerWatchTask, w); err != nil {
 		return nil, err

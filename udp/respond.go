@@ -8,7 +8,7 @@ import (
 
 // respond runs the Responder on the n datagrams of b and sends the replies
 // with sendmmsg. Runs on the loop, which owns fd.
-func (c *Conn) respond(fd int, b *batch, n int) {
+func (c *conn) respond(fd int, b *batch, n int) {
 	k := 0
 	for i := 0; i < n; i++ {
 		from := b.from(i)

@@ -1,12 +1,13 @@
 package udp
 
 import (
-	"errors"
 	"net"
 	"net/netip"
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/usocket-go/usocket/internal/wake"
 )
 
 // Send is usocket's SOCKET-SEND: it sends b as one datagram to to, or to
@@ -76,6 +77,10 @@ func (c *Conn) send(op string, b []byte, to netip.AddrPort) (int, error) {
 		}
 		sa = &raw
 	}
+	if !c.fd.Acquire() {
+		return 0, c.closedError(op)
+	}
+	defer c.fd.Release()
 	for {
 		if c.isDone() {
 			return 0, c.closedError(op)
@@ -83,52 +88,21 @@ func (c *Conn) send(op string, b []byte, to netip.AddrPort) (int, error) {
 		if c.wdl.Expired() {
 			return 0, c.timeoutError(op)
 		}
-		n, err := c.sendOnce(b, sa)
+		seq := c.wr.Seq() // before the send: an edge after it is not lost
+		n, err := sendto(c.fd.Sysfd, b, sa)
 		switch {
 		case err == nil:
 			return n, nil
-		case errors.Is(err, net.ErrClosed):
-			return 0, c.closedError(op)
-		case !errors.Is(err, unix.EAGAIN):
+		case err != unix.EAGAIN:
 			return 0, c.opError(op, to, os.NewSyscallError("sendto", err))
 		}
-		if err := c.waitWritable(op, c.wdl.Wait()); err != nil {
-			return 0, err
+		c.spaceWaits.Add(1)
+		afterEAGAIN("send")
+		switch c.wr.Wait(seq, wake.Stops{Done: c.done, Deadline: c.wdl.Wait()}) {
+		case wake.Closed:
+			return 0, c.closedError(op)
+		case wake.Expired:
+			return 0, c.timeoutError(op)
 		}
-	}
-}
-
-// sendOnce makes one non-blocking send on the sending descriptor, which
-// cannot be closed meanwhile.
-func (c *Conn) sendOnce(b []byte, sa *sockaddr) (int, error) {
-	c.fdMu.RLock()
-	defer c.fdMu.RUnlock()
-	if c.closed {
-		return 0, net.ErrClosed
-	}
-	return sendto(c.sfd, b, sa)
-}
-
-// waitWritable turns write interest on and waits until the loop reports the
-// socket writable, the socket closes or the deadline dl passes.
-func (c *Conn) waitWritable(op string, dl <-chan struct{}) error {
-	c.spaceWaits.Add(1)
-	c.mu.Lock()
-	if c.writable == nil {
-		c.writable = make(chan struct{})
-	}
-	ch := c.writable
-	if !c.writeOn {
-		c.writeOn = true
-		c.applyInterestLocked(c.w)
-	}
-	c.mu.Unlock()
-	select {
-	case <-ch:
-		return nil
-	case <-c.done:
-		return c.closedError(op)
-	case <-dl:
-		return c.timeoutError(op)
 	}
 }

@@ -166,6 +166,7 @@ func (c *Conn) control(op string, f func(fd int) error) error {
 	if !c.fd.Acquire() {
 		return c.opError(op, net.ErrClosed)
 	}
+	defer c.fd.Release()
 	var err error
 	c.fd.RunUser(func(fd int) { err = f(fd) })
 	if err != nil {

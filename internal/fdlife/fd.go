@@ -63,12 +63,11 @@ func (f *FD) Close() {
 	}
 }
 
-// RunUser runs user code (a Control function, a responder) under the
-// reference the caller holds, so that a Close it makes does not wait for
-// the reference it runs under. The reference is released even if fn
-// panics.
+// RunUser runs user code (a Control function, a responder) under a
+// reference the caller holds and releases afterwards, so that a Close
+// made meanwhile (perhaps by that code) does not wait for the reference
+// it runs under.
 func (f *FD) RunUser(fn func(fd int)) {
-	defer f.Release()
 	f.user.Add(1)
 	defer f.user.Add(-1)
 	fn(f.Sysfd)
