@@ -36,9 +36,11 @@
 // design of Go's own poller: Read and Write make their system calls from
 // the calling goroutine, and only when the socket is not ready do they
 // park, until the loop reports a readiness edge. Nothing is buffered in
-// user space: received bytes stay in the kernel until Read takes them, at
-// most [Dialer.ReadBufferLimit] ([DefaultReadBufferLimit], 256 KiB, set as
-// SO_RCVBUF), so TCP flow control holds a fast peer back; Write returns
+// user space: received bytes stay in the kernel until Read takes them, in
+// a receive buffer the kernel autotunes (SO_RCVBUF is set only when
+// [Dialer.ReadBufferLimit] or [ListenConfig.ReadBufferLimit] asks for a
+// size, which turns autotuning off), so TCP flow control holds a fast peer
+// back; Write returns
 // once the kernel has taken all of its buffer. The peer's FIN is an io.EOF
 // to Read while writing goes on (half-close); Close closes the socket, and
 // the kernel still sends what was written; Abort resets.
