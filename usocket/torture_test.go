@@ -61,15 +61,15 @@ type tortureConn struct {
 // is left (and goleak checks goroutines).
 func TestTortureTCP(t *testing.T) {
 	dur, seed := tortureConfig(t)
+	before, err := testkit.OpenFDs()
+	if err != nil {
+		t.Fatal(err)
+	}
 	r, err := reactor.New(reactor.WithLoops(2))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	before, err := testkit.OpenFDs()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), dur+30*time.Second)
 	defer cancel()
 	lc := ListenConfig{Reactor: r}
@@ -150,6 +150,9 @@ func TestTortureTCP(t *testing.T) {
 	_ = ln.Close()
 	acceptors.Wait()
 	t.Logf("torture: %d sessions", rounds.Load())
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
 	after, err := testkit.OpenFDs()
 	if err != nil {
 		t.Fatal(err)
