@@ -13,6 +13,7 @@ import (
 
 	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/internal/fdlife"
+	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/usocket"
@@ -98,7 +99,7 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 		responder: c.Responder,
 	}
 	if connected {
-		s.remote = unmap(nc.RemoteAddr().(*net.UDPAddr).AddrPort())
+		s.remote = sockaddr.Unmap(nc.RemoteAddr().(*net.UDPAddr).AddrPort())
 	}
 	s.q.init(c.queueLen())
 	s.readTimeout.Store(int64(c.ReadTimeout))
@@ -160,14 +161,6 @@ func socketFamily(fd int) int {
 		return v
 	}
 	return unix.AF_INET6
-}
-
-// unmap turns an IPv4-mapped IPv6 address into the IPv4 address.
-func unmap(ap netip.AddrPort) netip.AddrPort {
-	if ap.Addr().Is4In6() {
-		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
-	}
-	return ap
 }
 
 // LocalAddr returns the local address, a *net.UDPAddr (usocket's

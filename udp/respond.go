@@ -13,7 +13,7 @@ func (c *conn) respond(fd int, b *batch, n int) {
 	for i := 0; i < n; i++ {
 		from := b.from(i)
 		reply := c.responder(b.payload(i), from)
-		if reply == nil || len(reply) > MaxDatagramSize || !b.to[k].set(from, c.family) {
+		if reply == nil || len(reply) > MaxDatagramSize || !b.to[k].Set(from, c.family) {
 			continue
 		}
 		b.addReply(k, reply)

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/wake"
 )
 
@@ -66,13 +67,13 @@ func (c *Conn) send(op string, b []byte, to netip.AddrPort) (int, error) {
 	if len(b) > MaxDatagramSize {
 		return 0, c.inputError(op, "Send", "datagram size", len(b), "exceeds MaxDatagramSize (65507)", ErrDatagramTooLarge, to)
 	}
-	var sa *sockaddr
-	var raw sockaddr
+	var sa *sockaddr.Raw
+	var raw sockaddr.Raw
 	if to != (netip.AddrPort{}) {
 		if c.connected {
 			return 0, c.inputError(op, "Send", "to", to, "socket is connected", net.ErrWriteToConnected, to)
 		}
-		if !to.Addr().IsValid() || !raw.set(to, c.family) {
+		if !to.Addr().IsValid() || !raw.Set(to, c.family) {
 			return 0, c.inputError(op, "Send", "to", to, "not an address this socket can reach", nil, to)
 		}
 		sa = &raw

@@ -13,6 +13,7 @@ import (
 
 	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/internal/fdlife"
+	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
@@ -96,12 +97,12 @@ func startConn(r *reactor.Reactor, fd int, raddr, laddr netip.AddrPort, limit in
 		}
 	}
 	c := &conn{
-		raddr: net.TCPAddrFromAddrPort(unmapAddrPort(raddr)),
+		raddr: net.TCPAddrFromAddrPort(sockaddr.Unmap(raddr)),
 		done:  make(chan struct{}),
 		wmu:   wake.NewLock(),
 	}
 	if laddr.IsValid() { // errors name both ends
-		c.laddr.Store(net.TCPAddrFromAddrPort(unmapAddrPort(laddr)))
+		c.laddr.Store(net.TCPAddrFromAddrPort(sockaddr.Unmap(laddr)))
 	}
 	c.fd.Init(fd)
 	if err := watchFD(&c.fd, r, (*connEvents)(c)); err != nil {

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/reactor"
 )
 
@@ -177,11 +178,7 @@ func dialInputError(network string, err error) error {
 // as plain IPv4, or the zero AddrPort.
 func addrPortOf(a net.Addr) netip.AddrPort {
 	if t, ok := a.(*net.TCPAddr); ok {
-		return unmapAddrPort(t.AddrPort())
+		return sockaddr.Unmap(t.AddrPort())
 	}
 	return netip.AddrPort{}
-}
-
-func unmapAddrPort(ap netip.AddrPort) netip.AddrPort {
-	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 }

@@ -3,7 +3,6 @@
 package usocket
 
 import (
-	"net/netip"
 	"os"
 	"syscall"
 
@@ -95,16 +94,4 @@ func pollNow(fd int, events int16) bool {
 			return n > 0
 		}
 	}
-}
-
-// sockAddrPort is the address of an inet sockaddr, IPv4-mapped addresses
-// as plain IPv4, or the zero AddrPort.
-func sockAddrPort(sa unix.Sockaddr) netip.AddrPort {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port))
-	case *unix.SockaddrInet6:
-		return unmapAddrPort(netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port)))
-	}
-	return netip.AddrPort{}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/internal/fdlife"
+	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
@@ -232,10 +233,10 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 func (l *listener) startConn(fd int, sa unix.Sockaddr) (*Conn, error) {
 	var laddr netip.AddrPort
 	if ls, err := unix.Getsockname(fd); err == nil {
-		laddr = sockAddrPort(ls)
+		laddr = sockaddr.FromSockaddr(ls)
 	}
 	_ = optNoDelay.set(fd, 1) // usocket's default, and the standard library's
-	c, err := startConn(l.r, fd, sockAddrPort(sa), laddr, l.readLimit)
+	c, err := startConn(l.r, fd, sockaddr.FromSockaddr(sa), laddr, l.readLimit)
 	if err != nil {
 		return nil, l.opError(err)
 	}
@@ -274,7 +275,7 @@ func (l *Listener) Addr() net.Addr { return l.addr }
 
 // AddrPort returns the bound address and port: the Go form of usocket's
 // GET-LOCAL-NAME on a server socket.
-func (l *Listener) AddrPort() netip.AddrPort { return unmapAddrPort(l.addr.AddrPort()) }
+func (l *Listener) AddrPort() netip.AddrPort { return sockaddr.Unmap(l.addr.AddrPort()) }
 
 // SetDeadline sets the deadline for Accept, as on a *net.TCPListener: a
 // blocked Accept is woken when it passes and returns a timeout error for
