@@ -58,7 +58,10 @@
 //
 // All methods of Conn are safe for concurrent use. Concurrent receivers
 // each get whole datagrams, in arrival order; concurrent sends each send
-// one whole datagram.
+// one whole datagram. From a reactor callback (including a Responder),
+// Close, the deadline and option setters and Ready are safe; a Receive or
+// Send that would wait must not be made there, since a loop reports what
+// would wake it.
 //
 // # Mapping from Common Lisp usocket
 //

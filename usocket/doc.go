@@ -98,6 +98,13 @@
 // [Dialer.Reactor] or [ListenConfig.Reactor]. Tests that want no goroutine
 // left at exit call reactor.CloseDefault.
 //
+// From a reactor callback (code running on an event loop), Close, Abort,
+// CloseRead, CloseWrite, the deadline and option setters and Ready are
+// safe: none waits for a loop. A call that would park (a Read with no
+// data, an Accept with no connection, a Write into a full buffer) must not
+// be made there: the edge that would wake it is reported by a loop, maybe
+// the one it blocks; it would only end at its deadline or timeout.
+//
 // # Mapping from Common Lisp usocket
 //
 //	usocket                                  Go
