@@ -1,7 +1,6 @@
 package reactor
 
 import (
-	"runtime"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -123,50 +122,6 @@ func registerWatchTask(p any) error {
 	return nil
 }
 
-// The registration states of an edge watcher (Watcher.reg).
-const (
-	regPending  int32 = iota // the register task has not run
-	regAdding                // the loop is registering fd right now
-	regAdded                 // registered (or failed: the loop is done with fd)
-	regReleased              // Release: the loop never touches fd again
-)
-
-// Release unregisters an edge watcher synchronously, for a caller about to
-// close its descriptor at once (a blocking facade's Close): when it
-// returns, the descriptor is out of the epoll set (or never entered it) and
-// the loop will not name its number again, so the caller may close it and
-// the kernel may reuse the number. OnClose follows on the loop, as after
-// Close. Safe from any goroutine, including the loop's; only the first
-// Release or Close counts. For a watcher made by Watch it is Close.
-func (w *Watcher) Release() error {
-	if !w.edge {
-		return w.Close()
-	}
-	for {
-		switch s := w.reg.Load(); s {
-		case regReleased:
-			return ErrClosed
-		case regAdding: // a task in progress on the loop: it ends shortly
-			runtime.Gosched()
-			continue
-		default:
-			if !w.reg.CompareAndSwap(s, regReleased) {
-				continue
-			}
-			if s == regAdded {
-				// The caller still owns fd, so this names the right file;
-				// the loop's own unregistering is skipped (closeNow).
-				_ = w.loop.poller.ctl(unix.EPOLL_CTL_DEL, w.fd, 0)
-			}
-			if w.closed.Swap(true) {
-				return nil // closing already (Close or the reactor stopping)
-			}
-			_ = w.loop.run(closeWatchTask, w) // when stopping, teardown does it
-			return nil
-		}
-	}
-}
-
 // FD returns the descriptor. Use it only on the watcher's loop (in an
 // FDHandler method or Execute), where it cannot be closed under you; an
 // edge watcher's caller, who closes the descriptor, may use it anywhere
@@ -280,9 +235,7 @@ func (w *Watcher) closeNow(err error) {
 	case w.reg.Swap(regReleased) == regReleased:
 		// The caller unregistered fd and may have closed it; the number
 		// may belong to another socket now. Clear only our own slot.
-		if w.fd < len(w.loop.fds) && w.loop.fds[w.fd] == w {
-			w.loop.fds[w.fd] = nil
-		}
+		w.loop.clearSlotOf(w.fd, w)
 	default:
 		w.loop.forget(w.fd, w.events)
 	}
