@@ -296,7 +296,8 @@ func (l *Listener) ReuseAddress() bool { return l.reuse }
 
 // Option returns a listener option by usocket's name: only
 // OptionReuseAddress (a bool) applies to server sockets; other names give
-// an *ImplementationError matching ErrUnimplemented.
+// an *ImplementationError matching ErrUnimplemented. After Close it fails
+// with net.ErrClosed inside a *net.OpError, as every method does.
 func (l *Listener) Option(name OptionName) (any, error) {
 	if l.closed.Load() {
 		return nil, l.opErrorOp("get", net.ErrClosed)
@@ -314,7 +315,8 @@ func (l *Listener) Option(name OptionName) (any, error) {
 // SetOption exists for symmetry with Conn.SetOption. SO_REUSEADDR only
 // matters before bind, so setting OptionReuseAddress on a listening socket
 // gives an *ImplementationError matching ErrUnsupported (use
-// ListenConfig.ReuseAddress); other names match ErrUnimplemented.
+// ListenConfig.ReuseAddress); other names match ErrUnimplemented. After
+// Close it fails with net.ErrClosed inside a *net.OpError.
 func (l *Listener) SetOption(name OptionName, v any) error {
 	if l.closed.Load() {
 		return l.opErrorOp("set", net.ErrClosed)

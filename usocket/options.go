@@ -47,7 +47,8 @@ func (c *Conn) SetWriteBuffer(bytes int) error {
 // longer than d for data fails with a timeout error, as if a deadline had
 // passed. It bounds every call on its own and never pushes the read
 // deadline later: a Read ends at whichever comes first. 0 removes it; a
-// negative d gives an *InputError.
+// negative d gives an *InputError; after Close the error matches
+// net.ErrClosed.
 func (c *Conn) SetReadTimeout(d time.Duration) error {
 	if d < 0 {
 		return &InputError{Op: "SetReadTimeout", Arg: "timeout", Value: d, Reason: "negative"}
