@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/usocket-go/usocket/reactor"
+	"github.com/usocket-go/usocket/waitlist"
 )
 
 // gateSecondEAGAIN installs testHookAfterEAGAIN for op: the first caller
@@ -470,4 +471,43 @@ func TestDroppedConnIsClosed(t *testing.T) {
 	if _, err := a.Read(make([]byte, 1)); err != io.EOF {
 		t.Errorf("peer Read = %v, want io.EOF", err)
 	}
+}
+
+// TestDroppedConnInListIsClosed (issue 12 #8): a Conn dropped together with
+// the waitlist.List holding it is still collected and closed: the Signal
+// the event loop reaches holds its Lists only weakly.
+func TestDroppedConnInListIsClosed(t *testing.T) {
+	d, a := dropPair(t)
+	defer a.Close()
+	if _, err := waitlist.New(d); err != nil { // the List is dropped at once
+		t.Fatal(err)
+	}
+	fd := d.fd.Sysfd
+	ino := socketIno(t, fd)
+	d = nil
+	deadline := time.Now().Add(testTimeout)
+	for stillOpen(fd, ino) {
+		if time.Now().After(deadline) {
+			t.Fatal("a Conn dropped with its waitlist.List was never collected")
+		}
+		runtime.GC()
+		runtime.Gosched()
+	}
+}
+
+// dropPair returns a dialled Conn that the test may drop (nothing else
+// refers to it) and the accepted one; the listener is closed.
+func dropPair(t *testing.T) (d, a *Conn) {
+	t.Helper()
+	ctx := testCtx(t)
+	ln, err := Listen(ctx, "127.0.0.1", AutoPort)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	d, a, err = makeConnPair(ctx, ln)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, a
 }
