@@ -34,9 +34,10 @@ type Watcher struct {
 	events uint32        // loop-owned
 	want   atomic.Uint32 // requested interest
 	closed atomic.Bool
-	gone   bool // loop-owned: fd closed (an edge watcher's: unregistered)
-	edge   bool // registered once, edge-triggered; the caller owns fd
-	local  bool // the handler wakes no goroutine (LoopOnly)
+	gone   bool         // loop-owned: fd closed (an edge watcher's: unregistered)
+	edge   bool         // registered once, edge-triggered; the caller owns fd
+	reg    atomic.Int32 // an edge watcher's registration: see Release
+	local  bool         // the handler wakes no goroutine (LoopOnly)
 }
 
 // WatchOption tunes a Watcher.
@@ -84,8 +85,9 @@ func (r *Reactor) Watch(fd int, h FDHandler, opts ...WatchOption) (*Watcher, err
 //
 // Unlike Watch, the Watcher does not own fd: Close and the reactor stopping
 // only unregister it, and OnClose says so; the caller closes fd after
-// OnClose, once no goroutine uses it any more.
-func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
+// OnClose, once no goroutine uses it any more, or at once after Release.
+// Options (LoopOnly) apply as for Watch.
+func (r *Reactor) WatchEdge(fd int, h FDHandler, opts ...WatchOption) (*Watcher, error) {
 	if h == nil {
 		return nil, ErrNilHandler
 	}
@@ -93,6 +95,11 @@ func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
 		return nil, wrapSyscall("watch", unix.EBADF)
 	}
 	w := &Watcher{loop: r.pick(), fd: fd, h: h, edge: true}
+	for _, o := range opts {
+		if o != nil {
+			o(w)
+		}
+	}
 	w.want.Store(edgeEvents)
 	if err := w.loop.run(registerWatchTask, w); err != nil {
 		return nil, err
@@ -102,6 +109,11 @@ func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
 
 func registerWatchTask(p any) error {
 	w := p.(*Watcher)
+	if w.edge && !w.reg.CompareAndSwap(regPending, regAdding) {
+		w.closeNow(nil) // released before it was registered: fd is not ours
+		return nil
+	}
+	defer w.reg.CompareAndSwap(regAdding, regAdded)
 	if err := w.loop.add(w.fd, w, 0); err != nil {
 		w.closeNow(err)
 		return nil
@@ -223,7 +235,16 @@ func (w *Watcher) closeNow(err error) {
 	}
 	w.gone = true
 	w.closed.Store(true)
-	w.loop.forget(w.fd, w.events)
+	switch {
+	case !w.edge:
+		w.loop.forget(w.fd, w.events)
+	case w.reg.Swap(regReleased) == regReleased:
+		// The caller unregistered fd and may have closed it; the number
+		// may belong to another socket now. Clear only our own slot.
+		w.loop.clearSlotOf(w.fd, w)
+	default:
+		w.loop.forget(w.fd, w.events)
+	}
 	w.events = 0
 	if !w.edge {
 		_ = unix.Close(w.fd)

@@ -3,85 +3,25 @@
 package usocket
 
 import (
-	"net/netip"
 	"os"
-	"sync/atomic"
 	"syscall"
 
-	"github.com/usocket-go/usocket/internal/fdref"
+	"github.com/usocket-go/usocket/internal/fdlife"
 	"github.com/usocket-go/usocket/reactor"
 	"golang.org/x/sys/unix"
 )
 
-// fdLife guards a non-blocking descriptor that user goroutines read,
-// write and accept on directly while an edge watcher (reactor.WatchEdge)
-// tells them when to retry. It follows the design of Go's own poller
-// without a lock across any system call: each use takes a reference
-// (acquire) and drops it after the call (release); closing refuses new
-// references (fdref.Ref). Once closing has begun and the last reference is
-// gone, the watcher is unregistered on its loop, and the descriptor is
-// closed when both that and OnClose have happened, so its number cannot be
-// reused while anyone might still use it.
-type fdLife struct {
-	fd    int
-	w     atomic.Pointer[reactor.Watcher] // set once registered
-	ref   fdref.Ref                       // the goroutines using fd
-	steps atomic.Int32                    // of the two below, how many are still to come
-	gone  chan struct{}                   // closed once the descriptor is closed
-}
-
-func (f *fdLife) init(fd int) {
-	f.fd = fd
-	f.steps.Store(2) // the last reference after closing, and OnClose
-	f.gone = make(chan struct{})
-}
-
-// watch registers the descriptor with r; on failure it is closed.
-func (f *fdLife) watch(r *reactor.Reactor, h reactor.FDHandler) error {
-	w, err := r.WatchEdge(f.fd, h)
+// watchFD registers f's descriptor with r for h in edge-triggered mode
+// (reactor.WatchEdge); on failure the descriptor is closed. The lifetime
+// of the descriptor is internal/fdlife's.
+func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler) error {
+	w, err := r.WatchEdge(f.Sysfd, h)
 	if err != nil {
-		_ = unix.Close(f.fd)
+		_ = unix.Close(f.Sysfd)
 		return err
 	}
-	f.w.Store(w)
+	f.SetWatcher(w)
 	return nil
-}
-
-// acquire takes a reference; false once closing has begun.
-func (f *fdLife) acquire() bool { return f.ref.Acquire() }
-
-// release drops a reference taken by acquire.
-func (f *fdLife) release() {
-	if f.ref.Release() {
-		f.idle()
-	}
-}
-
-// startClose refuses new references; it does nothing if closing had begun
-// already.
-func (f *fdLife) startClose() {
-	if f.ref.MarkClosing() {
-		f.idle()
-	}
-}
-
-// idle runs once, when closing and unused: it unregisters the watcher
-// (OnClose follows, unless the reactor closed it already).
-func (f *fdLife) idle() {
-	if w := f.w.Load(); w != nil {
-		_ = w.Close()
-	}
-	f.step()
-}
-
-// unregistered is called from the watcher's OnClose.
-func (f *fdLife) unregistered() { f.step() }
-
-func (f *fdLife) step() {
-	if f.steps.Add(-1) == 0 {
-		_ = unix.Close(f.fd)
-		close(f.gone)
-	}
 }
 
 // detachFD takes the descriptor of a standard-library socket: it is
@@ -140,9 +80,6 @@ func peekReady(fd int) bool {
 	}
 }
 
-// writable reports whether a write would not block now.
-func (f *fdLife) writable() bool { return pollNow(f.fd, unix.POLLOUT) }
-
 // pollReady reports whether fd is readable now (for a listening socket: a
 // connection is waiting).
 func pollReady(fd int) bool { return pollNow(fd, unix.POLLIN) }
@@ -157,16 +94,4 @@ func pollNow(fd int, events int16) bool {
 			return n > 0
 		}
 	}
-}
-
-// sockAddrPort is the address of an inet sockaddr, IPv4-mapped addresses
-// as plain IPv4, or the zero AddrPort.
-func sockAddrPort(sa unix.Sockaddr) netip.AddrPort {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port))
-	case *unix.SockaddrInet6:
-		return unmapAddrPort(netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port)))
-	}
-	return netip.AddrPort{}
 }
