@@ -54,7 +54,7 @@ func (w *Watcher) Release() error {
 // released edge watcher's number may have been registered anew since.
 // Runs on the loop.
 func (l *loop) clearSlotOf(fd int, p pollable) {
-	if fd < len(l.fds) && l.fds[fd] == p {
-		l.fds[fd] = nil
+	if fd < len(l.fds) && l.fds[fd].p == p {
+		l.fds[fd] = registration{}
 	}
 }
