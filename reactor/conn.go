@@ -54,6 +54,8 @@ const (
 	stClosing                          // graceful close in progress
 	stClosed                           // fd closed, OnClose called
 	stBlocked                          // outbound queue above the high-water mark
+	stAborted                          // Abort was asked (for Stats)
+	stLocalFirst                       // we began closing before the peer did (for Stats)
 )
 
 type request uint8
@@ -91,6 +93,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 	}
 	*c.out = append(*c.out, b...)
 	c.queued.Add(int64(len(b)))
+	c.loop.stats.queued.Add(int64(len(b)))
 	c.mu.Unlock()
 	if err := c.schedule(); err != nil {
 		return 0, err

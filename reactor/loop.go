@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"sync/atomic"
 
@@ -27,6 +28,7 @@ type loop struct {
 	fds    []pollable // indexed by file descriptor
 	timers timerHeap
 	conns  atomic.Int64 // open connections, readable from anywhere
+	stats  loopStats
 }
 
 func newLoop(r *Reactor, idx int) (*loop, error) {
@@ -57,7 +59,8 @@ func (t timerPollable) shutdown(error) {}
 func (l *loop) safeCall(f func()) {
 	defer func() {
 		if v := recover(); v != nil {
-			l.r.report(newPanicError(v))
+			l.stats.panics.Add(1)
+			l.r.reportFrom(l, netip.AddrPort{}, newPanicError(v))
 		}
 	}()
 	f()
@@ -68,7 +71,7 @@ func (l *loop) serve() {
 	defer l.r.wg.Done()
 	err := l.poller.poll(l.dispatch)
 	if err != nil && err != errStop {
-		l.r.report(fmt.Errorf("reactor: loop %d stopped: %w", l.idx, err))
+		l.r.reportFrom(l, netip.AddrPort{}, fmt.Errorf("reactor: loop %d stopped: %w", l.idx, err))
 	}
 	l.teardown()
 }

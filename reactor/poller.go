@@ -44,7 +44,8 @@ type poller struct {
 	mode   IdleWait // how to wait when idle
 
 	tasks  queue.AsyncTaskQueue
-	wakeup atomic.Int32 // 1 while an eventfd write is pending
+	ran    atomic.Uint64 // tasks run, for Stats
+	wakeup atomic.Int32  // 1 while an eventfd write is pending
 	efdBuf [8]byte
 }
 
@@ -208,6 +209,7 @@ func (p *poller) runTasks() error {
 	for t := p.tasks.Dequeue(); t != nil; t = p.tasks.Dequeue() {
 		err := t.Exec(t.Param)
 		queue.PutTask(t)
+		p.ran.Add(1)
 		if err == errStop {
 			return err
 		}

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"context"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 )
@@ -74,7 +75,7 @@ func (r *Reactor) pick() *loop {
 	return r.loops[int(r.next.Add(1)-1)%len(r.loops)]
 }
 
-func (r *Reactor) report(err error) { r.opts.ErrorHook(err) }
+func (r *Reactor) report(err error) { r.reportFrom(nil, netip.AddrPort{}, err) }
 
 // stopped reports whether Close or Shutdown has begun stopping the loops.
 func (r *Reactor) stopped() bool {
