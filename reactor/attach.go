@@ -63,6 +63,7 @@ func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
 		c.discard()
 		return nil, err
 	}
+	l.stats.dialed.Add(1)
 	return c, nil
 }
 

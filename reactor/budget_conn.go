@@ -23,6 +23,7 @@ func (l *loop) budgetAccount(n int64) {
 	if n == 0 {
 		return
 	}
+	l.stats.queued.Add(n)
 	l.budget.delta += n
 	if l.budget.delta >= budgetBatch || l.budget.delta <= -budgetBatch {
 		l.budgetPublish()

@@ -6,7 +6,8 @@ package reactor
 func (c *Conn) recoverPanic() {
 	if v := recover(); v != nil {
 		err := newPanicError(v)
-		c.loop.r.report(err)
+		c.loop.stats.panics.Add(1)
+		c.loop.r.reportFrom(c.loop, c.remote, err)
 		c.closeNow(err)
 	}
 }
@@ -44,7 +45,8 @@ func (c *Conn) callNotify(blocked bool) {
 func (c *Conn) callClose(err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			c.loop.r.report(newPanicError(v))
+			c.loop.stats.panics.Add(1)
+			c.loop.r.reportFrom(c.loop, c.remote, newPanicError(v))
 		}
 	}()
 	c.h.OnClose(c, err)

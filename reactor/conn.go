@@ -58,6 +58,8 @@ const (
 	stClosed                           // fd closed, OnClose called
 	stBlocked                          // outbound queue above the high-water mark
 	stBudget                           // read interest off by the reactor's memory limit
+	stAborted                          // Abort was asked (for Stats)
+	stLocalFirst                       // we began closing before the peer did (for Stats)
 )
 
 type request uint8

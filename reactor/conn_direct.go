@@ -33,6 +33,7 @@ func (c *Conn) WriteDirect(b []byte) (int, error) {
 		n = 0
 	}
 	if n > 0 {
+		c.loop.stats.bytesWritten.Add(uint64(n))
 		c.touch()
 	}
 	if n == len(b) {

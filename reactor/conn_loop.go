@@ -88,6 +88,7 @@ func (c *Conn) read() {
 	n, err := unix.Read(c.fd, buf)
 	switch {
 	case n > 0:
+		c.loop.stats.bytesRead.Add(uint64(n))
 		c.touch()
 		if c.state&stClosing != 0 {
 			return // draining the peer after our Close: the data is dropped
@@ -130,13 +131,10 @@ func (c *Conn) service() {
 		c.abort(nil)
 		return
 	}
-	if pause {
-		c.state |= stPaused
-	} else {
-		c.state &^= stPaused
-	}
+	c.setPaused(pause)
 	if req&reqCloseWrite != 0 {
 		c.state |= stWantShutWr
+		c.markLocalFirst()
 	}
 	if req&reqClose != 0 && c.state&stClosing == 0 {
 		c.beginClose()
@@ -168,6 +166,7 @@ func (c *Conn) flush() {
 		if n > 0 {
 			c.queued.Add(int64(-n))
 			c.budgetSent(n)
+			c.loop.stats.bytesWritten.Add(uint64(n))
 			c.touch()
 		}
 		if err != nil && err != unix.EAGAIN && err != unix.EINTR {
@@ -196,6 +195,18 @@ func (c *Conn) flush() {
 		}
 	}
 	c.updateInterest()
+}
+
+// setPaused records the application's PauseRead or ResumeRead.
+func (c *Conn) setPaused(pause bool) {
+	switch was := c.state&stPaused != 0; {
+	case pause && !was:
+		c.state |= stPaused
+		c.loop.stats.paused.Add(1)
+	case !pause && was:
+		c.state &^= stPaused
+		c.loop.stats.paused.Add(-1)
+	}
 }
 
 func (c *Conn) checkWaterMarks() {
@@ -234,8 +245,17 @@ func (c *Conn) updateInterest() {
 // write side and wait for the peer's FIN, all bounded by the linger time.
 func (c *Conn) beginClose() {
 	c.state |= stClosing
+	c.markLocalFirst()
 	c.lingerT = &Timer{when: monotonic() + int64(c.loop.r.opts.Linger), f: c.lingerExpired, index: -1, loop: c.loop}
 	c.loop.timers.add(c.lingerT)
+}
+
+// markLocalFirst notes that this side began the close, unless the peer's
+// FIN came first.
+func (c *Conn) markLocalFirst() {
+	if c.state&stPeerEOF == 0 {
+		c.state |= stLocalFirst
+	}
 }
 
 func (c *Conn) lingerExpired() {
@@ -270,6 +290,7 @@ func (c *Conn) touch() {
 
 // abort resets the connection (SO_LINGER 0) and closes it.
 func (c *Conn) abort(reason error) {
+	c.state |= stAborted
 	_ = unix.SetsockoptLinger(c.fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
 	c.closeNow(reason)
 }
@@ -289,6 +310,8 @@ func (c *Conn) closeNow(reason error) {
 	c.markClosed()
 	c.wq.reset()
 	c.queued.Store(0)
+	c.setPaused(false)
+	l.stats.countClose(reason, c.state&stAborted != 0, c.state&stLocalFirst != 0)
 	l.forget(c.fd, c.events)
 	c.events = 0
 	if c.ref.MarkClosing() { // else the last Control closes it

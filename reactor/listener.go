@@ -3,6 +3,7 @@ package reactor
 import (
 	"context"
 	"net"
+	"net/netip"
 	"sync"
 	"syscall"
 	"time"
@@ -242,7 +243,7 @@ func (s *listenSocket) updateInterest() {
 		want = readEvents
 	}
 	if err := s.loop.setEvents(s.fd, s.events, want); err != nil {
-		s.loop.r.report(err)
+		s.loop.r.reportFrom(s.loop, netip.AddrPort{}, err)
 		return
 	}
 	s.events = want
@@ -267,6 +268,7 @@ func (s *listenSocket) onEvent(uint32) {
 			}
 		}
 		s.backoff = 0
+		s.loop.stats.accepted.Add(1)
 		_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 		target := s.loop
 		if s.spread {
@@ -287,8 +289,10 @@ func (s *listenSocket) onEvent(uint32) {
 // meanwhile.
 func (s *listenSocket) backOff(err error) {
 	const first, most = 5 * time.Millisecond, time.Second
+	s.loop.stats.acceptErrors.Add(1)
 	if s.backoff == 0 {
-		s.loop.r.report(&AcceptError{Err: wrapSyscall("accept", err)})
+		s.loop.stats.acceptBackoffs.Add(1)
+		s.loop.r.reportFrom(s.loop, netip.AddrPort{}, &AcceptError{Err: wrapSyscall("accept", err)})
 		s.backoff = first
 	} else if s.backoff *= 2; s.backoff > most {
 		s.backoff = most

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"sync/atomic"
 
@@ -41,6 +42,7 @@ type loop struct {
 	timers timerHeap
 	budget loopBudget   // the loop's share of the memory limit's work
 	conns  atomic.Int64 // open connections, readable from anywhere
+	stats  loopStats
 
 	// emptyReads counts reads that found nothing after a readiness event.
 	// The loop is a socket's only reader and epoll is level-triggered, so
@@ -77,7 +79,8 @@ func (t timerPollable) shutdown(error) {}
 func (l *loop) safeCall(f func()) {
 	defer func() {
 		if v := recover(); v != nil {
-			l.r.report(newPanicError(v))
+			l.stats.panics.Add(1)
+			l.r.reportFrom(l, netip.AddrPort{}, newPanicError(v))
 		}
 	}()
 	f()
@@ -88,7 +91,7 @@ func (l *loop) serve() {
 	defer l.r.wg.Done()
 	err := l.poller.poll(l.dispatch)
 	if err != nil && err != errStop {
-		l.r.report(fmt.Errorf("reactor: loop %d stopped: %w", l.idx, err))
+		l.r.reportFrom(l, netip.AddrPort{}, fmt.Errorf("reactor: loop %d stopped: %w", l.idx, err))
 	}
 	l.teardown()
 }

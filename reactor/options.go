@@ -27,10 +27,13 @@ type Options struct {
 	// never.
 	IdleTimeout time.Duration
 	// ErrorHook receives errors nobody else can be told of: panics in
-	// callbacks, accept failures. nil means log them with slog.Default.
+	// callbacks, accept failures. nil means log them with Logger.
 	// It runs on a loop and must not block; a panic in it is recovered and
-	// logged with slog.
+	// logged with Logger.
 	ErrorHook func(error)
+	// Logger logs what the reactor reports when ErrorHook is nil, tagged
+	// with the loop and the peer; nil means slog.Default().
+	Logger *slog.Logger
 	// IdleWait is how a loop with nothing to do waits; see IdleWait.
 	IdleWait IdleWait
 	// MemoryLimit bounds the output queued by all connections together, in
@@ -121,9 +124,6 @@ func (o *Options) normalize() error {
 	}
 	if o.Linger == 0 {
 		o.Linger = 30 * time.Second
-	}
-	if o.ErrorHook == nil {
-		o.ErrorHook = func(err error) { slog.Error("reactor", "err", err) }
 	}
 	return nil
 }

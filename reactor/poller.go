@@ -45,7 +45,8 @@ type poller struct {
 	mode   IdleWait // how to wait when idle
 
 	tasks  queue.AsyncTaskQueue
-	wakeup atomic.Int32 // 1 while an eventfd write is pending
+	ran    atomic.Uint64 // tasks run, for Stats
+	wakeup atomic.Int32  // 1 while an eventfd write is pending
 	efdBuf [8]byte
 
 	// testHook, set by tests (on the loop), runs before each event of a
@@ -242,6 +243,7 @@ func (p *poller) runTasks(woken bool) error {
 		}
 		err := t.Exec(t.Param)
 		queue.PutTask(t)
+		p.ran.Add(1)
 		if err == errStop {
 			return err
 		}

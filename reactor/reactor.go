@@ -2,7 +2,7 @@ package reactor
 
 import (
 	"context"
-	"log/slog"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 )
@@ -79,17 +79,8 @@ func (r *Reactor) pick() *loop {
 	return r.loops[int(r.next.Add(1)-1)%len(r.loops)]
 }
 
-// report hands err to the error hook. The hook is user code: a panic in it
-// is recovered (it would otherwise kill a loop goroutine, and the process)
-// and logged with slog, as there is nowhere else to report it.
-func (r *Reactor) report(err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			slog.Error("reactor: error hook panicked", "panic", v, "err", err)
-		}
-	}()
-	r.opts.ErrorHook(err)
-}
+// report hands err to the error hook, or logs it; see reportFrom.
+func (r *Reactor) report(err error) { r.reportFrom(nil, netip.AddrPort{}, err) }
 
 // stopped reports whether Close or Shutdown has begun stopping the loops.
 func (r *Reactor) stopped() bool {

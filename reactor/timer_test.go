@@ -16,7 +16,9 @@ func onLoop() bool {
 }
 
 func TestIdleTimeoutClosesIdleConn(t *testing.T) {
-	const idle = 100 * time.Millisecond
+	// The gap below must stay well under idle even on a loaded machine (a
+	// 100 ms idle time was passed by a 50 ms gap under load).
+	const idle = time.Second
 	r, _ := newTestReactor(t, WithIdleTimeout(idle))
 	type closing struct {
 		err error
@@ -27,7 +29,7 @@ func TestIdleTimeoutClosesIdleConn(t *testing.T) {
 	h.close = func(c *Conn, err error) { closed <- closing{err, time.Now()} }
 	ln := listen(t, r, h)
 	c := dial(t, ln.Addr())
-	<-time.After(idle / 2) // a gap of silence, then traffic
+	<-time.After(idle / 4) // a gap of silence, then traffic
 	sent := time.Now()
 	echoRoundTrip(t, c, "traffic resets the idle clock")
 	got := recv(t, closed, "OnClose")

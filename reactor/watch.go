@@ -1,6 +1,7 @@
 package reactor
 
 import (
+	"net/netip"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -222,7 +223,8 @@ func (w *Watcher) call(f func(*Watcher)) {
 	defer func() {
 		if v := recover(); v != nil {
 			err := newPanicError(v)
-			w.loop.r.report(err)
+			w.loop.stats.panics.Add(1)
+			w.loop.r.reportFrom(w.loop, netip.AddrPort{}, err)
 			w.closeNow(err)
 		}
 	}()
@@ -251,7 +253,8 @@ func (w *Watcher) closeNow(err error) {
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			w.loop.r.report(newPanicError(v))
+			w.loop.stats.panics.Add(1)
+			w.loop.r.reportFrom(w.loop, netip.AddrPort{}, newPanicError(v))
 		}
 	}()
 	w.h.OnClose(w, err)

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -15,6 +18,7 @@ import (
 	"github.com/usocket-go/usocket/examples/internal/cli"
 	"github.com/usocket-go/usocket/examples/internal/exampletest"
 	"github.com/usocket-go/usocket/handler"
+	"github.com/usocket-go/usocket/reactor"
 )
 
 // echoUpstream starts a reactor echo server to proxy to.
@@ -171,5 +175,54 @@ func TestProxyUsageErrorsExit2(t *testing.T) {
 		if code != cli.ExitUsage {
 			t.Errorf("%q: exit %d, want %d; stderr: %s", args, code, cli.ExitUsage, stderr)
 		}
+	}
+}
+
+// -debug-addr serves the reactor's Stats at /debug/vars and the profiles
+// at /debug/pprof/.
+func TestProxyDebugEndpoints(t *testing.T) {
+	p := exampletest.Start(t, run, "-addr", "127.0.0.1:0", "-to", echoUpstream(t), "-debug-addr", "127.0.0.1:0")
+	c := dialProxy(t, p.Addr)
+	if _, err := c.Write([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(c, make([]byte, 4)); err != nil {
+		t.Fatal(err)
+	}
+	var base string
+	for _, line := range strings.Split(p.Stdout(), "\n") {
+		if rest, ok := strings.CutPrefix(line, "debug endpoints at "); ok {
+			base = strings.Fields(rest)[0]
+		}
+	}
+	if base == "" {
+		t.Fatalf("no debug line in %q", p.Stdout())
+	}
+	var vars struct{ Reactor reactor.Stats }
+	getJSON(t, base, &vars)
+	// One accepted client, one dialled upstream; four bytes read from each. The
+	// write to the client may be counted just after the client saw it.
+	if s := vars.Reactor.Total; s.Accepted != 1 || s.Dialed != 1 || s.BytesRead < 8 || s.BytesWritten < 4 {
+		t.Fatalf("reactor stats = %+v", s)
+	}
+	resp, err := http.Get(strings.TrimSuffix(base, "vars") + "pprof/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("pprof: %s", resp.Status)
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
 	}
 }
