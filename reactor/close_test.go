@@ -85,6 +85,9 @@ func TestCloseFlushes64MiB(t *testing.T) {
 	if err := recv(t, afterClose, "Write after Close"); !isClosedErr(err) {
 		t.Fatalf("Write after Close = %v, want net.ErrClosed", err)
 	}
+	// Queueing 64 MiB under -race on a loaded 2-core machine took half of
+	// testTimeout by itself: the read gets a bound of its own.
+	_ = c.SetDeadline(time.Now().Add(testTimeout))
 	n := readRepeating(t, c, make([]byte, 256<<10), table, len(table))
 	if n != total {
 		t.Fatalf("read %d bytes then EOF, want %d", n, total)
