@@ -121,7 +121,7 @@ func listenFD(ctx context.Context, network, address string, o *listenOptions) (i
 	if err != nil {
 		return -1, nil, err
 	}
-	defer gl.Close()
+	defer func() { _ = gl.Close() }()
 	tl, ok := gl.(*net.TCPListener)
 	if !ok {
 		return -1, nil, ErrNotSocket
@@ -257,10 +257,10 @@ func (s *listenSocket) onEvent(uint32) {
 	for i := 0; i < acceptBatch && !s.closed && !s.paused; i++ {
 		fd, sa, err := unix.Accept4(s.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		if err != nil {
-			switch {
-			case err == unix.EAGAIN:
+			switch err {
+			case unix.EAGAIN:
 				return
-			case err == unix.EINTR || err == unix.ECONNABORTED:
+			case unix.EINTR, unix.ECONNABORTED:
 				continue
 			default:
 				s.backOff(err)
