@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/examples/internal/cli"
+	"github.com/usocket-go/usocket/reactor"
 )
 
 // Exit statuses.
@@ -42,6 +43,7 @@ type config struct {
 	idle  string
 	// reusePort lets several echo-servers share the port (SO_REUSEPORT).
 	reusePort bool
+	debugAddr string // -debug-addr
 
 	readTimeout, writeTimeout, idleTimeout time.Duration
 
@@ -49,16 +51,18 @@ type config struct {
 	port int
 }
 
-// server is what every mode returns: where it listens and how to stop it.
+// server is what every mode returns: where it listens, how to stop it,
+// and the reactor it runs on (for -debug-addr).
 type server interface {
 	Addr() string
 	Shutdown(ctx context.Context) error
+	Reactor() *reactor.Reactor
 }
 
 func main() { cli.Main(run) }
 
 // usage is echo-server's usage line.
-const usage = "usage: echo-server [-addr host:port] [-proto tcp|udp] [-mode reactor|single|multi] [-loops n] [-idle auto|block|park] [-read-timeout d] [-write-timeout d] [-idle-timeout d] [-reuseport]"
+const usage = "usage: echo-server [-addr host:port] [-proto tcp|udp] [-mode reactor|single|multi] [-loops n] [-idle auto|block|park] [-read-timeout d] [-write-timeout d] [-idle-timeout d] [-reuseport] [-debug-addr host:port]"
 
 func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	var cfg config
@@ -70,11 +74,13 @@ func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	cmd.StringVar(&cfg.idle, "idle", "auto", "how idle event loops wait: auto, block (epoll_wait, like gnet) or park (Go runtime poller)")
 	cmd.DurationVar(&cfg.readTimeout, "read-timeout", defaultReadTimeout, "TCP single/multi: drop a client after a read waits this long (0: never)")
 	cmd.DurationVar(&cfg.writeTimeout, "write-timeout", defaultWriteTimeout, "TCP single/multi: drop a client after a write waits this long for it to read (0: never)")
+	debugAddr := cmd.DebugAddrFlag()
 	cmd.BoolVar(&cfg.reusePort, "reuseport", false, "share the port with other echo-servers run with -reuseport by the same user (SO_REUSEPORT): the kernel spreads clients over them")
 	cmd.DurationVar(&cfg.idleTimeout, "idle-timeout", defaultIdleTimeout, "TCP, all modes: drop a client when no data moved for this long (0: never)")
 	if err := cmd.Parse(args, 0); err != nil {
 		return cfg, cmd, err
 	}
+	cfg.debugAddr = *debugAddr
 	var err error
 	cfg.host, cfg.port, err = cli.HostPort("-addr", cfg.addr)
 	return cfg, cmd, cli.First(
@@ -105,6 +111,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "echo-server: %v\n", err)
 		return exitError
 	}
+	stopDebug, err := cli.StartDebug(cfg.debugAddr, srv.Reactor(), stdout)
+	if err != nil {
+		_ = srv.Shutdown(ctx)
+		fmt.Fprintf(stderr, "echo-server: %v\n", err)
+		return exitError
+	}
+	defer stopDebug()
 	fmt.Fprintf(stdout, "echo-server (%s, %s) listening on %s\n", cfg.mode, cfg.proto, srv.Addr())
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)

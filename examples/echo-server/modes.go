@@ -77,6 +77,8 @@ type ownServer struct {
 
 func (s ownServer) Addr() string { return s.s.Addr().String() }
 
+func (s ownServer) Reactor() *reactor.Reactor { return s.r }
+
 // Shutdown stops the server gracefully (a socket-server waits for its
 // handlers), then the reactor, which closes the connections left on its
 // loops gracefully (flushing echoes) until ctx ends.

@@ -44,6 +44,8 @@ func startLoopUDP(ctx context.Context, r *reactor.Reactor, host string, port, n 
 
 func (s *loopUDP) Addr() string { return s.addr.String() }
 
+func (s *loopUDP) Reactor() *reactor.Reactor { return s.r }
+
 // Shutdown closes the sockets (each Close returns once its loop has let go
 // of it) and stops the reactor.
 func (s *loopUDP) Shutdown(context.Context) error {

@@ -36,10 +36,11 @@ func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	cmd.IntVar(&cfg.loops, "loops", 0, "event loops (0: one per CPU; at most 1024)")
 	cmd.DurationVar(&cfg.dialTimeout, "dial-timeout", 5*time.Second, "bound on connecting to -to")
 	cmd.DurationVar(&cfg.idle, "idle-timeout", 5*time.Minute, "close a pair on which nothing moved for this long (0: never)")
-	cmd.StringVar(&cfg.debugAddr, "debug-addr", "", "serve /debug/vars (the reactor's Stats) and /debug/pprof/ on this loopback `host:port` (empty: off)")
+	debugAddr := cmd.DebugAddrFlag()
 	if err := cmd.Parse(args, 0); err != nil {
 		return cfg, cmd, err
 	}
+	cfg.debugAddr = *debugAddr
 	_, _, aerr := cli.HostPort("-addr", cfg.addr)
 	_, _, terr := cli.HostPort("-to", cfg.to)
 	return cfg, cmd, cli.First(
@@ -63,16 +64,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "proxy: %v\n", err)
 		return cli.ExitError
 	}
-	if cfg.debugAddr != "" {
-		bound, stopDebug, err := cli.ServeDebug(cfg.debugAddr, p.r)
-		if err != nil {
-			_ = p.stop()
-			fmt.Fprintf(stderr, "proxy: -debug-addr: %v\n", err)
-			return cli.ExitError
-		}
-		defer stopDebug()
-		fmt.Fprintf(stdout, "debug endpoints at http://%s/debug/vars and /debug/pprof/\n", bound)
+	stopDebug, err := cli.StartDebug(cfg.debugAddr, p.r, stdout)
+	if err != nil {
+		_ = p.stop()
+		fmt.Fprintf(stderr, "proxy: %v\n", err)
+		return cli.ExitError
 	}
+	defer stopDebug()
 	fmt.Fprintf(stdout, "proxy to %s listening on %s\n", cfg.to, ln.Addr())
 	<-ctx.Done()
 	if err := p.stop(); err != nil && !errors.Is(err, context.DeadlineExceeded) {

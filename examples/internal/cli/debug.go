@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"expvar"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -63,4 +65,23 @@ func ServeDebug(addr string, r *reactor.Reactor) (bound net.Addr, stop func(), e
 		<-done
 	}
 	return ln.Addr(), stop, nil
+}
+
+// DebugAddrFlag adds the examples' -debug-addr flag to c.
+func (c *Command) DebugAddrFlag() *string {
+	return c.String("debug-addr", "", "serve /debug/vars (the reactor's Stats) and /debug/pprof/ on this loopback `host:port` (empty: off)")
+}
+
+// StartDebug serves the debug endpoints on addr, unless addr is empty,
+// and prints where on stdout. stop ends them (a no-op when addr is empty).
+func StartDebug(addr string, r *reactor.Reactor, stdout io.Writer) (stop func(), err error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	bound, stop, err := ServeDebug(addr, r)
+	if err != nil {
+		return nil, fmt.Errorf("-debug-addr: %w", err)
+	}
+	fmt.Fprintf(stdout, "debug endpoints at http://%s/debug/vars and /debug/pprof/\n", bound)
+	return stop, nil
 }
