@@ -165,6 +165,9 @@ func (c *Conn) request(r request) error {
 // does not watch its socket at all, so a reset by the peer is seen only
 // once reading resumes (the data received before the reset is delivered
 // first) or the next Write fails — as with a blocking net.Conn nobody reads.
+// While it is watched (output is queued), an error pending on the socket
+// closes it with that errno; a hang-up with no error is left for reading to
+// report, once it resumes, as the data still unread and then EOF.
 // Use an idle timeout (WithIdleTimeout) to bound connections that may stay
 // paused for good.
 func (c *Conn) PauseRead() error { return c.setPause(true) }
@@ -242,16 +245,23 @@ func (c *Conn) Control(f func(fd uintptr)) error {
 	return c.withFD(func(fd int) { f(uintptr(fd)) })
 }
 
-// withFD runs f with the descriptor held open.
+// withFD runs f with the descriptor held open. The reference is dropped
+// even if f panics, so that closing can still complete.
 func (c *Conn) withFD(f func(fd int)) error {
 	if !c.ref.Acquire() {
 		return ErrClosed
 	}
+	defer c.releaseFD()
 	f(c.fd)
+	return nil
+}
+
+// releaseFD drops a reference taken by withFD; the last one out after the
+// connection closed closes the descriptor.
+func (c *Conn) releaseFD() {
 	if c.ref.Release() {
 		_ = unix.Close(c.fd)
 	}
-	return nil
 }
 
 // Execute runs f on the connection's loop, serialised with its callbacks.

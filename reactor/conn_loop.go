@@ -54,20 +54,26 @@ func (c *Conn) onEvent(ev uint32) {
 		return
 	}
 	if ev&errEvents != 0 {
-		c.closeNow(c.socketError())
+		c.hangUp()
 	}
 }
 
-// socketError fetches the pending error of the socket (SO_ERROR).
-func (c *Conn) socketError() error {
+// hangUp handles EPOLLERR or EPOLLHUP while read interest is off (the
+// connection is paused, or the peer's FIN was read). An error pending on
+// the socket (SO_ERROR) closes the connection with that errno. With none,
+// nothing failed that we can name: the connection is not closed, and what
+// happened shows when it next reads (the rest of the data, then EOF or the
+// error) or writes (the write's own errno). No errno is made up.
+func (c *Conn) hangUp() {
 	n, err := unix.GetsockoptInt(c.fd, unix.SOL_SOCKET, unix.SO_ERROR)
-	if err != nil {
-		return wrapSyscall("getsockopt", err)
+	switch {
+	case err != nil:
+		c.closeNow(wrapSyscall("getsockopt", err))
+	case n != 0:
+		c.closeNow(wrapSyscall("read", unix.Errno(n)))
+	case !c.wq.empty():
+		c.flush() // a socket that cannot send any more fails the write
 	}
-	if n == 0 {
-		return wrapSyscall("read", unix.ECONNRESET)
-	}
-	return wrapSyscall("read", unix.Errno(n))
 }
 
 // read performs one read and delivers what it got.

@@ -22,7 +22,10 @@ type Handler interface {
 	// OnClose is called once the connection's file descriptor is closed.
 	// err is nil for a local Close or Abort, the read/write error (wrapping
 	// the errno) for a failure, or ErrLingerTimeout, ErrIdleTimeout,
-	// ErrClosed (reactor stopped) or a *PanicError.
+	// ErrClosed (reactor stopped) or a *PanicError. The errno is always the
+	// one the kernel reported: a hang-up (EPOLLHUP) with no error pending on
+	// the socket is not a failure, and shows as the peer's EOF (OnEOF) when
+	// the connection reads.
 	OnClose(c *Conn, err error)
 }
 

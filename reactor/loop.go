@@ -16,15 +16,28 @@ type pollable interface {
 	shutdown(err error)
 }
 
+// registration is a loop's record of one registered descriptor: its owner
+// and the generation that the descriptor's epoll events carry. Every
+// registration gets a new generation, so an event queued for a descriptor
+// that was closed, its number then reused by a new registration (even
+// within the same poll batch), carries the old generation and is dropped
+// instead of reaching the new owner. The Go runtime's poller does the same
+// with its fdseq tag.
+type registration struct {
+	p   pollable
+	gen uint32
+}
+
 // loop is one event loop: one goroutine running one poller.
 // Everything reachable from it without a lock is owned by that goroutine.
 type loop struct {
 	r      *Reactor
 	idx    int
 	poller *poller
-	buf    []byte     // read buffer shared by the loop's connections
-	iov    [][]byte   // writev scratch
-	fds    []pollable // indexed by file descriptor
+	buf    []byte         // read buffer shared by the loop's connections
+	iov    [][]byte       // writev scratch
+	fds    []registration // indexed by file descriptor
+	gen    uint32         // generation of the latest registration
 	timers timerHeap
 	conns  atomic.Int64 // open connections, readable from anywhere
 }
@@ -73,10 +86,12 @@ func (l *loop) serve() {
 	l.teardown()
 }
 
-func (l *loop) dispatch(fd int, ev uint32) {
+// dispatch hands an event to the registration it was queued for, if that
+// registration is still the current one for fd.
+func (l *loop) dispatch(fd int, gen uint32, ev uint32) {
 	if fd < len(l.fds) {
-		if p := l.fds[fd]; p != nil {
-			p.onEvent(ev)
+		if reg := l.fds[fd]; reg.gen == gen && reg.p != nil {
+			reg.p.onEvent(ev)
 		}
 	}
 }
@@ -84,9 +99,9 @@ func (l *loop) dispatch(fd int, ev uint32) {
 // teardown closes everything still registered; runs on the loop goroutine
 // after Polling returned.
 func (l *loop) teardown() {
-	for fd, p := range l.fds {
-		if p != nil && fd != l.timers.fd {
-			p.shutdown(ErrClosed)
+	for fd, reg := range l.fds {
+		if reg.p != nil && fd != l.timers.fd {
+			reg.p.shutdown(ErrClosed)
 		}
 	}
 	l.fds = nil
@@ -94,36 +109,44 @@ func (l *loop) teardown() {
 	l.poller.close()
 }
 
-// add registers fd with the poller for the given events and records its owner.
+// add registers fd with the poller for the given events and records its
+// owner under a new generation.
 func (l *loop) add(fd int, p pollable, events uint32) error {
 	if fd >= len(l.fds) {
 		n := len(l.fds)*2 + 64
 		if n <= fd {
 			n = fd + 64
 		}
-		grown := make([]pollable, n)
+		grown := make([]registration, n)
 		copy(grown, l.fds)
 		l.fds = grown
 	}
-	l.fds[fd] = p
+	if l.gen++; l.gen == 0 { // 0 is never a registration's generation
+		l.gen = 1
+	}
+	l.fds[fd] = registration{p: p, gen: l.gen}
 	if events == 0 {
 		return nil
 	}
 	return l.setEvents(fd, 0, events)
 }
 
-// forget unregisters fd (the caller closes it).
+// forget unregisters fd (the caller closes it); events still queued for
+// it are dropped.
 func (l *loop) forget(fd int, events uint32) {
 	if events != 0 {
-		_ = l.poller.setEvents(fd, events, 0)
+		_ = l.poller.setEvents(fd, 0, events, 0)
 	}
 	if fd < len(l.fds) {
-		l.fds[fd] = nil
+		l.fds[fd] = registration{}
 	}
 }
 
-// setEvents changes fd's interest from old to want.
-func (l *loop) setEvents(fd int, old, want uint32) error { return l.poller.setEvents(fd, old, want) }
+// setEvents changes the interest of fd, registered with add, from old to
+// want; its events carry its registration's generation.
+func (l *loop) setEvents(fd int, old, want uint32) error {
+	return l.poller.setEvents(fd, l.fds[fd].gen, old, want)
+}
 
 // run queues fn(param) on the loop. It is safe from any goroutine and fails
 // with ErrClosed once the reactor is stopping, so no task is ever queued on

@@ -41,11 +41,16 @@ type poller struct {
 	events []unix.EpollEvent
 	n      int      // events ready after the last wait
 	park   bool     // the last round served a Watcher: wait in the Go poller
+	more   bool     // the last round left tasks queued: do not block
 	mode   IdleWait // how to wait when idle
 
 	tasks  queue.AsyncTaskQueue
 	wakeup atomic.Int32 // 1 while an eventfd write is pending
 	efdBuf [8]byte
+
+	// testHook, set by tests (on the loop), runs before each event of a
+	// batch is dispatched, with the event's descriptor number.
+	testHook func(fd int)
 }
 
 func openPoller(mode IdleWait) (*poller, error) {
@@ -59,7 +64,7 @@ func openPoller(mode IdleWait) (*poller, error) {
 		return nil, wrapSyscall("eventfd", err)
 	}
 	p := &poller{mode: mode, epfd: epfd, efd: efd, events: make([]unix.EpollEvent, 128), tasks: queue.NewLockFreeQueue()}
-	if err := p.ctl(unix.EPOLL_CTL_ADD, efd, readEvents); err != nil {
+	if err := p.ctl(unix.EPOLL_CTL_ADD, efd, 0, readEvents); err != nil {
 		p.closeFDs()
 		return nil, err
 	}
@@ -88,8 +93,11 @@ func (p *poller) close() {
 	_ = unix.Close(p.efd)
 }
 
-func (p *poller) ctl(op, fd int, events uint32) error {
-	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+// ctl adds, changes or deletes fd's interest. The event's 64 bits of user
+// data hold fd and the generation of its registration (see registration),
+// which poll hands back with every event.
+func (p *poller) ctl(op, fd int, gen uint32, events uint32) error {
+	ev := unix.EpollEvent{Events: events, Fd: int32(fd), Pad: int32(gen)}
 	if err := unix.EpollCtl(p.epfd, op, fd, &ev); err != nil {
 		return wrapSyscall("epoll_ctl", err)
 	}
@@ -97,16 +105,16 @@ func (p *poller) ctl(op, fd int, events uint32) error {
 }
 
 // setEvents changes fd's interest from old to want (0 = not registered).
-func (p *poller) setEvents(fd int, old, want uint32) error {
+func (p *poller) setEvents(fd int, gen uint32, old, want uint32) error {
 	switch {
 	case old == want:
 		return nil
 	case want == 0:
-		return p.ctl(unix.EPOLL_CTL_DEL, fd, 0)
+		return p.ctl(unix.EPOLL_CTL_DEL, fd, gen, 0)
 	case old == 0:
-		return p.ctl(unix.EPOLL_CTL_ADD, fd, want)
+		return p.ctl(unix.EPOLL_CTL_ADD, fd, gen, want)
 	default:
-		return p.ctl(unix.EPOLL_CTL_MOD, fd, want)
+		return p.ctl(unix.EPOLL_CTL_MOD, fd, gen, want)
 	}
 }
 
@@ -143,26 +151,30 @@ type stopSignal struct{}
 func (*stopSignal) Error() string { return "reactor: loop stopped" }
 
 // poll runs the loop until a task returns errStop: wait for events, hand
-// each to dispatch, run queued tasks when the eventfd fires.
-func (p *poller) poll(dispatch func(fd int, ev uint32)) error {
+// each to dispatch with the generation it was registered with, run queued
+// tasks when the eventfd fires.
+func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
 	for {
 		if err := p.wait(); err != nil {
 			return err
 		}
-		tasks := false
+		tasks, woken := p.more, false
 		for i := 0; i < p.n; i++ {
 			ev := &p.events[i]
 			if int(ev.Fd) == p.efd {
-				tasks = true
+				tasks, woken = true, true
 				continue
 			}
-			dispatch(int(ev.Fd), ev.Events)
+			if p.testHook != nil {
+				p.testHook(int(ev.Fd))
+			}
+			dispatch(int(ev.Fd), uint32(ev.Pad), ev.Events)
 		}
 		if p.n == len(p.events) && len(p.events) < 1024 {
 			p.events = make([]unix.EpollEvent, 2*len(p.events))
 		}
 		if tasks {
-			if err := p.runTasks(); err != nil {
+			if err := p.runTasks(woken); err != nil {
 				return err
 			}
 		}
@@ -170,8 +182,14 @@ func (p *poller) poll(dispatch func(fd int, ev uint32)) error {
 }
 
 // wait fills p.events; see the type's comment for the two ways it waits.
+// With tasks left over from the last round it only looks, without
+// blocking, so that I/O is served between rounds of tasks.
 func (p *poller) wait() error {
 	p.n = 0
+	if p.more {
+		p.try()
+		return nil
+	}
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
 		// RawConn.Read tries first without blocking; if nothing is ready,
@@ -202,15 +220,32 @@ func (p *poller) try() bool {
 	return true
 }
 
-func (p *poller) runTasks() error {
-	_, _ = unix.Read(p.efd, p.efdBuf[:])
-	p.wakeup.Store(0)
-	for t := p.tasks.Dequeue(); t != nil; t = p.tasks.Dequeue() {
+// maxTasksPerRound bounds the queued tasks a loop runs between two looks
+// for I/O (gnet's bound too), so that a task that queues another, or a
+// goroutine writing in a tight loop, cannot starve the loop's connections.
+const maxTasksPerRound = 256
+
+// runTasks runs one round of queued tasks. woken says the eventfd fired:
+// it is then reset, before the queue is read, so a task queued from now on
+// wakes the loop again. Tasks left over set p.more, so the next wait does
+// not block and the next round runs them.
+func (p *poller) runTasks(woken bool) error {
+	if woken {
+		_, _ = unix.Read(p.efd, p.efdBuf[:])
+		p.wakeup.Store(0)
+	}
+	p.more = false
+	for i := 0; i < maxTasksPerRound; i++ {
+		t := p.tasks.Dequeue()
+		if t == nil {
+			return nil
+		}
 		err := t.Exec(t.Param)
 		queue.PutTask(t)
 		if err == errStop {
 			return err
 		}
 	}
+	p.more = !p.tasks.IsEmpty()
 	return nil
 }

@@ -128,8 +128,8 @@ func (r *Reactor) Shutdown(ctx context.Context) error {
 // close gracefully.
 func closeAllTask(p any) error {
 	l := p.(*loop)
-	for _, x := range l.fds {
-		switch v := x.(type) {
+	for _, reg := range l.fds {
+		switch v := reg.p.(type) {
 		case *Conn:
 			_ = v.Close()
 		case *listenSocket:
