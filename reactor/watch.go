@@ -1,6 +1,7 @@
 package reactor
 
 import (
+	"runtime"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -34,9 +35,10 @@ type Watcher struct {
 	events uint32        // loop-owned
 	want   atomic.Uint32 // requested interest
 	closed atomic.Bool
-	gone   bool // loop-owned: fd closed (an edge watcher's: unregistered)
-	edge   bool // registered once, edge-triggered; the caller owns fd
-	local  bool // the handler wakes no goroutine (LoopOnly)
+	gone   bool         // loop-owned: fd closed (an edge watcher's: unregistered)
+	edge   bool         // registered once, edge-triggered; the caller owns fd
+	reg    atomic.Int32 // an edge watcher's registration: see Release
+	local  bool         // the handler wakes no goroutine (LoopOnly)
 }
 
 // WatchOption tunes a Watcher.
@@ -102,12 +104,61 @@ func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
 
 func registerWatchTask(p any) error {
 	w := p.(*Watcher)
+	if w.edge && !w.reg.CompareAndSwap(regPending, regAdding) {
+		w.closeNow(nil) // released before it was registered: fd is not ours
+		return nil
+	}
+	defer w.reg.CompareAndSwap(regAdding, regAdded)
 	if err := w.loop.add(w.fd, w, 0); err != nil {
 		w.closeNow(err)
 		return nil
 	}
 	w.apply()
 	return nil
+}
+
+// The registration states of an edge watcher (Watcher.reg).
+const (
+	regPending  int32 = iota // the register task has not run
+	regAdding                // the loop is registering fd right now
+	regAdded                 // registered (or failed: the loop is done with fd)
+	regReleased              // Release: the loop never touches fd again
+)
+
+// Release unregisters an edge watcher synchronously, for a caller about to
+// close its descriptor at once (a blocking facade's Close): when it
+// returns, the descriptor is out of the epoll set (or never entered it) and
+// the loop will not name its number again, so the caller may close it and
+// the kernel may reuse the number. OnClose follows on the loop, as after
+// Close. Safe from any goroutine, including the loop's; only the first
+// Release or Close counts. For a watcher made by Watch it is Close.
+func (w *Watcher) Release() error {
+	if !w.edge {
+		return w.Close()
+	}
+	for {
+		switch s := w.reg.Load(); s {
+		case regReleased:
+			return ErrClosed
+		case regAdding: // a task in progress on the loop: it ends shortly
+			runtime.Gosched()
+			continue
+		default:
+			if !w.reg.CompareAndSwap(s, regReleased) {
+				continue
+			}
+			if s == regAdded {
+				// The caller still owns fd, so this names the right file;
+				// the loop's own unregistering is skipped (closeNow).
+				_ = w.loop.poller.ctl(unix.EPOLL_CTL_DEL, w.fd, 0)
+			}
+			if w.closed.Swap(true) {
+				return nil // closing already (Close or the reactor stopping)
+			}
+			_ = w.loop.run(closeWatchTask, w) // when stopping, teardown does it
+			return nil
+		}
+	}
 }
 
 // FD returns the descriptor. Use it only on the watcher's loop (in an
@@ -217,7 +268,18 @@ func (w *Watcher) closeNow(err error) {
 	}
 	w.gone = true
 	w.closed.Store(true)
-	w.loop.forget(w.fd, w.events)
+	switch {
+	case !w.edge:
+		w.loop.forget(w.fd, w.events)
+	case w.reg.Swap(regReleased) == regReleased:
+		// The caller unregistered fd and may have closed it; the number
+		// may belong to another socket now. Clear only our own slot.
+		if w.fd < len(w.loop.fds) && w.loop.fds[w.fd] == w {
+			w.loop.fds[w.fd] = nil
+		}
+	default:
+		w.loop.forget(w.fd, w.events)
+	}
 	w.events = 0
 	if !w.edge {
 		_ = unix.Close(w.fd)

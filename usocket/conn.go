@@ -5,21 +5,25 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/usocket-go/usocket/internal/deadline"
+	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
 	"golang.org/x/sys/unix"
 )
 
-// DefaultReadBufferLimit is the ReadBufferLimit of a Conn when none is
-// configured: the size asked for the socket's receive buffer (SO_RCVBUF).
-// Received bytes stay in the kernel until Read takes them; once the buffer
-// is full, TCP flow control holds the peer back.
+// DefaultReadBufferLimit was the SO_RCVBUF that every Conn used to get.
+//
+// Deprecated: a Conn no longer sets SO_RCVBUF unless ReadBufferLimit asks
+// for it, because a fixed receive buffer turns off the kernel's receive
+// autotuning, which caps throughput and can stall transfers under load
+// (the kernel still bounds what it buffers). The constant is unused.
 const DefaultReadBufferLimit = 256 << 10
 
 // Conn is a TCP connection: the Go form of usocket's STREAM-USOCKET and its
@@ -29,8 +33,17 @@ const DefaultReadBufferLimit = 256 << 10
 // reports that it is (the design of Go's own poller, on our loops).
 //
 // Multiple goroutines may invoke methods on a Conn simultaneously. Writes
-// are atomic with respect to each other.
+// are atomic with respect to each other. A Conn that becomes unreachable
+// without Close is closed by a cleanup, as a *net.TCPConn is by its
+// finalizer.
 type Conn struct {
+	*conn // the state the event loop sees; it never points back here
+}
+
+// conn is a Conn's state. The watcher's handler (connEvents) points here,
+// never at the Conn, so that the event loop does not keep a dropped Conn
+// alive and its cleanup can close it.
+type conn struct {
 	fd    fdLife
 	raddr *net.TCPAddr
 	laddr atomic.Pointer[net.TCPAddr]
@@ -41,15 +54,12 @@ type Conn struct {
 
 	rto, wto atomic.Int64 // per-call read and write timeouts, nanoseconds
 
-	rready   chan struct{} // token: the socket became readable
-	wready   chan struct{} // token: the socket became writable
-	rwaiting atomic.Int32  // Reads parked on rready
-	wwaiting atomic.Bool   // a Write is parked on wready (Writes are serialised)
+	rd, wr   wake.Edge     // readable and writable edges, for parked calls
 	done     chan struct{} // closed by Close, Abort or the reactor stopping
 	doneOnce sync.Once
 
 	rdl, wdl deadline.Deadline
-	wmu      sync.Mutex // serialises Write
+	wmu      wake.Lock // serialises Write, honouring its deadline and timeout
 
 	sig waitlist.Signal
 }
@@ -62,22 +72,32 @@ var (
 	_ interface{ CloseRead() error }  = (*Conn)(nil)
 )
 
+// testHookAfterEAGAIN, set only by tests, runs when a Read, Write or
+// Accept got EAGAIN and before it parks: it widens the window in which an
+// edge must not be lost.
+var testHookAfterEAGAIN func(op string)
+
+func afterEAGAIN(op string) {
+	if h := testHookAfterEAGAIN; h != nil {
+		h(op)
+	}
+}
+
 // startConn makes the Conn for a connected non-blocking socket and
 // registers it with r; on failure fd is closed and the bare cause returned
-// for the caller to put in its shape.
+// for the caller to put in its shape. SO_RCVBUF is set only when limit
+// asks for it: by default the kernel autotunes the receive buffer.
 func startConn(r *reactor.Reactor, fd int, raddr, laddr netip.AddrPort, limit int) (*Conn, error) {
-	if limit <= 0 {
-		limit = DefaultReadBufferLimit
+	if limit > 0 {
+		if err := optRcvBuf.set(fd, limit); err != nil {
+			_ = unix.Close(fd)
+			return nil, err
+		}
 	}
-	if err := optRcvBuf.set(fd, limit); err != nil {
-		_ = unix.Close(fd)
-		return nil, err
-	}
-	c := &Conn{
-		raddr:  net.TCPAddrFromAddrPort(unmapAddrPort(raddr)),
-		rready: make(chan struct{}, 1),
-		wready: make(chan struct{}, 1),
-		done:   make(chan struct{}),
+	c := &conn{
+		raddr: net.TCPAddrFromAddrPort(unmapAddrPort(raddr)),
+		done:  make(chan struct{}),
+		wmu:   wake.NewLock(),
 	}
 	if laddr.IsValid() { // errors name both ends
 		c.laddr.Store(net.TCPAddrFromAddrPort(unmapAddrPort(laddr)))
@@ -86,8 +106,13 @@ func startConn(r *reactor.Reactor, fd int, raddr, laddr netip.AddrPort, limit in
 	if err := c.fd.watch(r, (*connEvents)(c)); err != nil {
 		return nil, err
 	}
-	return c, nil
+	pub := &Conn{c}
+	runtime.AddCleanup(pub, (*conn).dropped, c)
+	return pub, nil
 }
+
+// dropped closes a Conn that became unreachable without Close.
+func (c *conn) dropped() { _ = c.close(false) }
 
 // Read reads received bytes into b. It blocks until data is there, the
 // peer has shut down its side (then it returns the bare io.EOF, as the
@@ -105,15 +130,14 @@ func (c *Conn) Read(b []byte) (int, error) {
 	defer ct.stop()
 	for {
 		if c.rdShut.Load() {
-			c.passRead()
 			return 0, io.EOF
 		}
 		if c.rdl.Expired() {
 			return 0, c.timeoutError("read")
 		}
+		seq := c.rd.Seq() // before the read: an edge after it is not lost
 		n, err := readFD(c.fd.fd, b)
 		if err != unix.EAGAIN {
-			c.passRead()
 			switch {
 			case err != nil:
 				return 0, c.opError("read", os.NewSyscallError("read", err))
@@ -122,56 +146,61 @@ func (c *Conn) Read(b []byte) (int, error) {
 			}
 			return n, nil
 		}
-		c.rwaiting.Add(1)
-		err = c.await(c.rready, &c.rdl, &ct, "read")
-		c.rwaiting.Add(-1)
-		if err != nil {
+		afterEAGAIN("read")
+		if err := c.wait(&c.rd, seq, &c.rdl, &ct, "read"); err != nil {
 			return 0, err
 		}
 	}
 }
 
-// passRead hands the readable token on when other Reads are parked: the
-// edge that woke this one may have been the only one for what is left.
-func (c *Conn) passRead() {
-	if c.rwaiting.Load() > 0 {
-		signal(c.rready)
-	}
+// wait parks a call whose system call got EAGAIN after it read seq from e,
+// until the next edge, the connection closing, or the deadline or the
+// call's timeout passing.
+func (c *conn) wait(e *wake.Edge, seq uint64, dl *deadline.Deadline, ct *callTimer, op string) error {
+	return c.waitError(e.Wait(seq, c.stops(dl, ct)), op)
 }
 
-// await parks a call until its token comes, the connection is closed, or
-// the deadline or the call's timeout passes.
-func (c *Conn) await(token chan struct{}, dl *deadline.Deadline, ct *callTimer, op string) error {
-	select {
-	case <-token:
+// stops are the events that end a wait besides readiness.
+func (c *conn) stops(dl *deadline.Deadline, ct *callTimer) wake.Stops {
+	return wake.Stops{Done: c.done, Deadline: dl.Wait(), Timeout: ct.start()}
+}
+
+// waitError is the error for how a wait ended; nil when ready.
+func (c *conn) waitError(r wake.Result, op string) error {
+	switch r {
+	case wake.Ready:
 		return nil
-	case <-c.done:
+	case wake.Closed:
 		return c.opError(op, net.ErrClosed)
-	case <-dl.Wait():
-		return c.timeoutError(op)
-	case <-ct.start():
-		return c.timeoutError(op)
 	}
+	return c.timeoutError(op)
 }
 
 // Write writes b to the connection. It returns once the kernel has taken
 // all of b; while the socket's send buffer is full it blocks until there is
 // room, the write deadline or write timeout passes (the count then says how
-// much was written), or the connection is closed.
+// much was written), or the connection is closed. A Write waiting for
+// another to finish is bounded by the same deadline and timeout.
 func (c *Conn) Write(b []byte) (int, error) {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
 	if !c.fd.acquire() {
 		return 0, c.opError("write", net.ErrClosed)
 	}
 	defer c.fd.release()
 	ct := callTimer{d: time.Duration(c.wto.Load())}
 	defer ct.stop()
+	if c.wdl.Expired() {
+		return 0, c.timeoutError("write")
+	}
+	if err := c.waitError(c.wmu.Acquire(c.stops(&c.wdl, &ct)), "write"); err != nil {
+		return 0, err
+	}
+	defer c.wmu.Release()
 	n := 0
 	for {
 		if c.wdl.Expired() {
 			return n, c.timeoutError("write")
 		}
+		seq := c.wr.Seq()
 		k, err := writeFD(c.fd.fd, b[n:])
 		if k > 0 {
 			n += k
@@ -184,37 +213,26 @@ func (c *Conn) Write(b []byte) (int, error) {
 		case err != unix.EAGAIN:
 			return n, c.opError("write", os.NewSyscallError("write", err))
 		}
-		if err := c.awaitWritable(&ct); err != nil {
+		afterEAGAIN("write")
+		if err := c.wait(&c.wr, seq, &c.wdl, &ct, "write"); err != nil {
 			return n, err
 		}
 	}
 }
 
-// awaitWritable parks a Write whose write got EAGAIN. The loop hands out
-// writable tokens only while a Write says it waits (most writable edges
-// come with read edges and nobody needs them), so after saying so the
-// Write checks once more, in case the edge came just before.
-func (c *Conn) awaitWritable(ct *callTimer) error {
-	c.wwaiting.Store(true)
-	defer c.wwaiting.Store(false)
-	if c.fd.writable() {
-		return nil
-	}
-	return c.await(c.wready, &c.wdl, ct, "write")
-}
-
 // Close closes the connection: it wakes blocked calls, refuses further
-// use, and closes the socket once no call is using it. It is the Go form
-// of usocket's SOCKET-CLOSE; as with close(2) and *net.TCPConn (and unlike
-// SBCL), what was written is still sent by the kernel (use Abort to drop
-// it).
+// use, and closes the socket, before it returns when no call is in flight,
+// else as the last call in flight returns. It is the Go form of usocket's
+// SOCKET-CLOSE; as with close(2) and *net.TCPConn (and unlike SBCL), what
+// was written is still sent by the kernel (use Abort to drop it). It never
+// waits for an event loop, so it may be called from a reactor callback.
 func (c *Conn) Close() error { return c.close(false) }
 
 // Abort closes the connection at once: unsent output is dropped and the
 // peer receives a reset (RST, SO_LINGER 0).
 func (c *Conn) Abort() error { return c.close(true) }
 
-func (c *Conn) close(abort bool) error {
+func (c *conn) close(abort bool) error {
 	if c.closed.Swap(true) {
 		return c.opError("close", net.ErrClosed)
 	}
@@ -222,15 +240,15 @@ func (c *Conn) close(abort bool) error {
 		_ = unix.SetsockoptLinger(c.fd.fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
 		c.fd.release()
 	}
+	c.finish() // wake parked calls first, so the last one out closes soon
 	c.fd.startClose()
-	c.finish()
 	c.rdl.Stop()
 	c.wdl.Stop()
 	return nil
 }
 
 // finish wakes every blocked call for good.
-func (c *Conn) finish() {
+func (c *conn) finish() {
 	c.doneOnce.Do(func() { close(c.done) })
 	c.sig.Notify()
 }
@@ -238,7 +256,7 @@ func (c *Conn) finish() {
 // LocalAddr returns the local address, a *net.TCPAddr.
 func (c *Conn) LocalAddr() net.Addr { return c.localAddr() }
 
-func (c *Conn) localAddr() *net.TCPAddr { return c.laddr.Load() }
+func (c *conn) localAddr() *net.TCPAddr { return c.laddr.Load() }
 
 // RemoteAddr returns the peer's address, a *net.TCPAddr.
 func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
@@ -291,7 +309,7 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
-func (c *Conn) deadlineCheck() error {
+func (c *conn) deadlineCheck() error {
 	if c.closed.Load() {
 		return c.opError("set", net.ErrClosed)
 	}
@@ -300,9 +318,9 @@ func (c *Conn) deadlineCheck() error {
 
 // notifyDeadline wakes blocked calls so they wait on the new deadline's
 // channel; they only return when a deadline has really passed.
-func (c *Conn) notifyDeadline() {
-	signal(c.rready)
-	signal(c.wready)
+func (c *conn) notifyDeadline() {
+	c.rd.Notify()
+	c.wr.Notify()
 }
 
 // Ready reports whether Read would not block: data is waiting in the

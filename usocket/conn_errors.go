@@ -4,7 +4,7 @@ import "net"
 
 // opError returns err in the standard shape for an operation on c: a
 // *net.OpError around an *Error carrying the condition class.
-func (c *Conn) opError(op string, err error) error {
+func (c *conn) opError(op string, err error) error {
 	var src net.Addr
 	if a := c.laddr.Load(); a != nil {
 		src = a
@@ -13,7 +13,7 @@ func (c *Conn) opError(op string, err error) error {
 }
 
 // timeoutError is the error for a deadline or timeout that passed during op.
-func (c *Conn) timeoutError(op string) error {
+func (c *conn) timeoutError(op string) error {
 	var src net.Addr
 	if a := c.laddr.Load(); a != nil {
 		src = a

@@ -69,7 +69,7 @@ func (c *Conn) CloseWrite() error {
 		return nil
 	})
 	if err == nil {
-		signal(c.wready) // a Write waiting for room fails now
+		c.wr.Notify() // a Write waiting for room fails now
 	}
 	return err
 }
@@ -83,7 +83,7 @@ func (c *Conn) CloseRead() error {
 		return shutdown(fd, unix.SHUT_RD)
 	})
 	if err == nil {
-		signal(c.rready)
+		c.rd.Notify()
 		c.sig.Notify()
 	}
 	return err

@@ -15,24 +15,24 @@ import (
 
 // fdLife guards a non-blocking descriptor that user goroutines read,
 // write and accept on directly while an edge watcher (reactor.WatchEdge)
-// tells them when to retry. It follows the design of Go's own poller
-// without a lock across any system call: each use takes a reference
-// (acquire) and drops it after the call (release); closing refuses new
-// references (fdref.Ref). Once closing has begun and the last reference is
-// gone, the watcher is unregistered on its loop, and the descriptor is
-// closed when both that and OnClose have happened, so its number cannot be
-// reused while anyone might still use it.
+// tells them when to retry. It follows Go's internal/poll without a lock
+// across any system call: each use takes a reference (acquire) and drops
+// it after the call (release); closing refuses new references
+// (fdref.Ref). Whoever ends the last use once closing has begun (Close
+// itself when no call is in flight, else the last call out) unregisters
+// the watcher synchronously (reactor.Watcher.Release) and closes the
+// descriptor, from its own goroutine: no event loop round trip, so Close
+// with no call in flight has closed the socket when it returns, and the
+// number cannot be reused while anyone might still use it.
 type fdLife struct {
-	fd    int
-	w     atomic.Pointer[reactor.Watcher] // set once registered
-	ref   fdref.Ref                       // the goroutines using fd
-	steps atomic.Int32                    // of the two below, how many are still to come
-	gone  chan struct{}                   // closed once the descriptor is closed
+	fd   int
+	w    atomic.Pointer[reactor.Watcher] // set once registered
+	ref  fdref.Ref                       // the goroutines using fd
+	gone chan struct{}                   // closed once the descriptor is closed
 }
 
 func (f *fdLife) init(fd int) {
 	f.fd = fd
-	f.steps.Store(2) // the last reference after closing, and OnClose
 	f.gone = make(chan struct{})
 }
 
@@ -50,37 +50,39 @@ func (f *fdLife) watch(r *reactor.Reactor, h reactor.FDHandler) error {
 // acquire takes a reference; false once closing has begun.
 func (f *fdLife) acquire() bool { return f.ref.Acquire() }
 
-// release drops a reference taken by acquire.
+// release drops a reference taken by acquire; the last one after closing
+// began closes the descriptor.
 func (f *fdLife) release() {
 	if f.ref.Release() {
-		f.idle()
+		f.destroy()
 	}
 }
 
-// startClose refuses new references; it does nothing if closing had begun
-// already.
+// startClose refuses new references and closes the descriptor now if
+// nobody uses it; it does nothing if closing had begun already.
 func (f *fdLife) startClose() {
 	if f.ref.MarkClosing() {
-		f.idle()
+		f.destroy()
 	}
 }
 
-// idle runs once, when closing and unused: it unregisters the watcher
-// (OnClose follows, unless the reactor closed it already).
-func (f *fdLife) idle() {
+// destroy runs once, when closing and unused: the watcher is unregistered
+// (OnClose follows on the loop), then the descriptor closed.
+func (f *fdLife) destroy() {
 	if w := f.w.Load(); w != nil {
-		_ = w.Close()
+		_ = w.Release() // ErrClosed: the loop unregistered it already
 	}
-	f.step()
+	_ = unix.Close(f.fd)
+	close(f.gone)
 }
 
-// unregistered is called from the watcher's OnClose.
-func (f *fdLife) unregistered() { f.step() }
-
-func (f *fdLife) step() {
-	if f.steps.Add(-1) == 0 {
-		_ = unix.Close(f.fd)
-		close(f.gone)
+// closed reports whether the descriptor has been closed.
+func (f *fdLife) closed() bool {
+	select {
+	case <-f.gone:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -139,9 +141,6 @@ func peekReady(fd int) bool {
 		}
 	}
 }
-
-// writable reports whether a write would not block now.
-func (f *fdLife) writable() bool { return pollNow(f.fd, unix.POLLOUT) }
 
 // pollReady reports whether fd is readable now (for a listening socket: a
 // connection is waiting).

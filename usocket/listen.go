@@ -5,12 +5,14 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/usocket-go/usocket/internal/deadline"
+	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
 	"golang.org/x/sys/unix"
@@ -30,7 +32,8 @@ type ListenConfig struct {
 	Backlog int
 
 	// ReadBufferLimit is the ReadBufferLimit of accepted connections (see
-	// Dialer.ReadBufferLimit); 0 means DefaultReadBufferLimit.
+	// Dialer.ReadBufferLimit); 0 leaves SO_RCVBUF alone, so the kernel
+	// autotunes the receive buffer.
 	ReadBufferLimit int
 
 	// Reactor runs the listener and its connections; nil means
@@ -81,11 +84,10 @@ func (lc *ListenConfig) Listen(ctx context.Context, host string, port int) (*Lis
 			return nil, MapError(&net.OpError{Op: "listen", Net: network, Err: err})
 		}
 	}
-	l := &Listener{
+	l := &listener{
 		r:         r,
 		reuse:     lc.ReuseAddress == nil || *lc.ReuseAddress,
 		readLimit: lc.ReadBufferLimit,
-		ready:     make(chan struct{}, 1),
 		done:      make(chan struct{}),
 	}
 	nl := net.ListenConfig{Control: l.control}
@@ -108,7 +110,9 @@ func (lc *ListenConfig) Listen(ctx context.Context, host string, port int) (*Lis
 	if err := l.fd.watch(r, (*listenEvents)(l)); err != nil {
 		return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: err})
 	}
-	return l, nil
+	pub := &Listener{l}
+	runtime.AddCleanup(pub, (*listener).dropped, l)
+	return pub, nil
 }
 
 // listenAddr turns usocket's host argument into the address to bind.
@@ -132,8 +136,15 @@ func listenInputError(err error) error {
 // until a reactor event loop reports one: connections nobody accepts wait
 // in the kernel's backlog.
 //
-// Multiple goroutines may invoke methods on a Listener simultaneously.
+// Multiple goroutines may invoke methods on a Listener simultaneously. A
+// Listener that becomes unreachable without Close is closed by a cleanup.
 type Listener struct {
+	*listener // the state the event loop sees; it never points back here
+}
+
+// listener is a Listener's state; the watcher's handler points here, so
+// that the event loop does not keep a dropped Listener alive.
+type listener struct {
 	fd        fdLife
 	r         *reactor.Reactor // runs the listener and its connections
 	addr      *net.TCPAddr
@@ -141,8 +152,7 @@ type Listener struct {
 	readLimit int
 
 	closed   atomic.Bool
-	ready    chan struct{} // token: a connection may be waiting
-	waiting  atomic.Int32  // Accepts parked on ready
+	rd       wake.Edge     // readable edges: connections may be waiting
 	done     chan struct{} // closed by Close or the reactor stopping
 	doneOnce sync.Once
 	dl       deadline.Deadline
@@ -155,7 +165,7 @@ var (
 )
 
 // control sets SO_REUSEADDR as configured, before bind.
-func (l *Listener) control(_, _ string, c syscall.RawConn) error {
+func (l *listener) control(_, _ string, c syscall.RawConn) error {
 	var serr error
 	if err := c.Control(func(fd uintptr) { serr = optReuseAddr.set(int(fd), boolInt(l.reuse)) }); err != nil {
 		return err
@@ -193,52 +203,32 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 		if l.dl.Expired() {
 			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
 		}
+		seq := l.rd.Seq() // before accept: an edge after it is not lost
 		fd, sa, err := unix.Accept4(l.fd.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		switch err {
 		case nil:
-			l.passReady()
 			return l.startConn(fd, sa)
 		case unix.EINTR, unix.ECONNABORTED:
 			continue
 		case unix.EAGAIN:
 		default:
-			l.passReady()
 			return nil, NewAcceptError("tcp", l.addr, os.NewSyscallError("accept4", err))
 		}
-		l.waiting.Add(1)
-		err = l.await(ctx)
-		l.waiting.Add(-1)
-		if err != nil {
-			return nil, err
+		afterEAGAIN("accept")
+		stops := wake.Stops{Done: l.done, Deadline: l.dl.Wait(), Cancel: ctx.Done()}
+		switch l.rd.Wait(seq, stops) {
+		case wake.Closed:
+			return nil, l.opError(net.ErrClosed)
+		case wake.Expired:
+			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
+		case wake.Canceled:
+			return nil, l.opError(ctx.Err())
 		}
-	}
-}
-
-// await parks Accept until the readiness token comes, the listener is
-// closed, the deadline passes or ctx ends.
-func (l *Listener) await(ctx context.Context) error {
-	select {
-	case <-l.ready:
-		return nil
-	case <-l.done:
-		return l.opError(net.ErrClosed)
-	case <-l.dl.Wait():
-		return NewTimeoutError("accept", "tcp", nil, l.addr)
-	case <-ctx.Done():
-		return l.opError(ctx.Err())
-	}
-}
-
-// passReady hands the token on when other Accepts are parked: more
-// connections may be waiting.
-func (l *Listener) passReady() {
-	if l.waiting.Load() > 0 {
-		signal(l.ready)
 	}
 }
 
 // startConn makes the Conn for an accepted socket.
-func (l *Listener) startConn(fd int, sa unix.Sockaddr) (*Conn, error) {
+func (l *listener) startConn(fd int, sa unix.Sockaddr) (*Conn, error) {
 	var laddr netip.AddrPort
 	if ls, err := unix.Getsockname(fd); err == nil {
 		laddr = sockAddrPort(ls)
@@ -253,20 +243,27 @@ func (l *Listener) startConn(fd int, sa unix.Sockaddr) (*Conn, error) {
 
 // Close stops listening and frees the port before it returns; connections
 // waiting in the backlog are reset, connections already accepted are not
-// affected. Blocked Accept calls return an error wrapping net.ErrClosed.
-func (l *Listener) Close() error {
+// affected. Blocked Accept calls return an error wrapping net.ErrClosed;
+// Close waits for them to leave (they do so without an event loop), never
+// for an event loop, so it may be called from a reactor callback.
+func (l *Listener) Close() error { return l.close() }
+
+func (l *listener) close() error {
 	if l.closed.Swap(true) {
 		return l.opErrorOp("close", net.ErrClosed)
 	}
-	l.fd.startClose()
 	l.finish()
+	l.fd.startClose()
 	l.dl.Stop()
 	<-l.fd.gone
 	return nil
 }
 
+// dropped closes a Listener that became unreachable without Close.
+func (l *listener) dropped() { _ = l.close() }
+
 // finish wakes every blocked Accept for good.
-func (l *Listener) finish() {
+func (l *listener) finish() {
 	l.doneOnce.Do(func() { close(l.done) })
 	l.sig.Notify()
 }
@@ -288,7 +285,7 @@ func (l *Listener) SetDeadline(t time.Time) error {
 		return l.opErrorOp("set", net.ErrClosed)
 	}
 	l.dl.Set(t)
-	signal(l.ready)
+	l.rd.Notify()
 	return nil
 }
 
@@ -300,6 +297,9 @@ func (l *Listener) ReuseAddress() bool { return l.reuse }
 // OptionReuseAddress (a bool) applies to server sockets; other names give
 // an *ImplementationError matching ErrUnimplemented.
 func (l *Listener) Option(name OptionName) (any, error) {
+	if l.closed.Load() {
+		return nil, l.opErrorOp("get", net.ErrClosed)
+	}
 	n, err := ParseOptionName(string(name))
 	if err != nil {
 		return nil, err
@@ -315,6 +315,9 @@ func (l *Listener) Option(name OptionName) (any, error) {
 // gives an *ImplementationError matching ErrUnsupported (use
 // ListenConfig.ReuseAddress); other names match ErrUnimplemented.
 func (l *Listener) SetOption(name OptionName, v any) error {
+	if l.closed.Load() {
+		return l.opErrorOp("set", net.ErrClosed)
+	}
 	n, err := ParseOptionName(string(name))
 	if err != nil {
 		return err
@@ -342,9 +345,9 @@ func (l *Listener) Ready() bool {
 // WaitSignal returns the listener's readiness signal, for package waitlist.
 func (l *Listener) WaitSignal() *waitlist.Signal { return &l.sig }
 
-func (l *Listener) opError(err error) error { return l.opErrorOp("accept", err) }
+func (l *listener) opError(err error) error { return l.opErrorOp("accept", err) }
 
-func (l *Listener) opErrorOp(op string, err error) error {
+func (l *listener) opErrorOp(op string, err error) error {
 	var a net.Addr
 	if l.addr != nil {
 		a = l.addr

@@ -52,6 +52,9 @@ func (c *Conn) SetReadTimeout(d time.Duration) error {
 	if d < 0 {
 		return &InputError{Op: "SetReadTimeout", Arg: "timeout", Value: d, Reason: "negative"}
 	}
+	if err := c.deadlineCheck(); err != nil {
+		return err
+	}
 	c.rto.Store(int64(d))
 	return nil
 }
@@ -67,6 +70,9 @@ func (c *Conn) ReadTimeout() time.Duration { return time.Duration(c.rto.Load()) 
 func (c *Conn) SetWriteTimeout(d time.Duration) error {
 	if d < 0 {
 		return &InputError{Op: "SetWriteTimeout", Arg: "timeout", Value: d, Reason: "negative"}
+	}
+	if err := c.deadlineCheck(); err != nil {
+		return err
 	}
 	c.wto.Store(int64(d))
 	return nil
@@ -157,12 +163,18 @@ func (c *Conn) control(op string, f func(fd int) error) error {
 	if !c.fd.acquire() {
 		return c.opError(op, net.ErrClosed)
 	}
-	err := f(c.fd.fd)
-	c.fd.release()
+	err := c.withFD(f)
 	if err != nil {
 		return c.opError(op, err)
 	}
 	return nil
+}
+
+// withFD runs f on the descriptor under the reference the caller took,
+// releasing it even if f panics.
+func (c *Conn) withFD(f func(fd int) error) error {
+	defer c.fd.release()
+	return f(c.fd.fd)
 }
 
 func boolInt(b bool) int {
