@@ -150,7 +150,7 @@ func (w *Watcher) Release() error {
 			if s == regAdded {
 				// The caller still owns fd, so this names the right file;
 				// the loop's own unregistering is skipped (closeNow).
-				_ = w.loop.poller.ctl(unix.EPOLL_CTL_DEL, w.fd, 0)
+				_ = w.loop.poller.ctl(unix.EPOLL_CTL_DEL, w.fd, 0, 0)
 			}
 			if w.closed.Swap(true) {
 				return nil // closing already (Close or the reactor stopping)
@@ -274,8 +274,8 @@ func (w *Watcher) closeNow(err error) {
 	case w.reg.Swap(regReleased) == regReleased:
 		// The caller unregistered fd and may have closed it; the number
 		// may belong to another socket now. Clear only our own slot.
-		if w.fd < len(w.loop.fds) && w.loop.fds[w.fd] == w {
-			w.loop.fds[w.fd] = nil
+		if w.fd < len(w.loop.fds) && w.loop.fds[w.fd].p == pollable(w) {
+			w.loop.fds[w.fd] = registration{}
 		}
 	default:
 		w.loop.forget(w.fd, w.events)
