@@ -3,8 +3,6 @@ package reactor
 import (
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestHangUpWithoutErrorIsNotReset: EPOLLERR|EPOLLHUP reported while
@@ -40,7 +38,7 @@ func TestHangUpWithoutErrorIsNotReset(t *testing.T) {
 	// loop, after the pause took effect.
 	hungUp := make(chan struct{})
 	if err := c.Execute(func() {
-		c.onEvent(unix.EPOLLERR | unix.EPOLLHUP)
+		c.onEvent(errEvents)
 		close(hungUp)
 	}); err != nil {
 		t.Fatal(err)

@@ -150,7 +150,7 @@ func (w *Watcher) Release() error {
 			if s == regAdded {
 				// The caller still owns fd, so this names the right file;
 				// the loop's own unregistering is skipped (closeNow).
-				_ = w.loop.poller.ctl(unix.EPOLL_CTL_DEL, w.fd, 0, 0)
+				_ = w.loop.poller.unregister(w.fd)
 			}
 			if w.closed.Swap(true) {
 				return nil // closing already (Close or the reactor stopping)
@@ -246,7 +246,7 @@ func (w *Watcher) onEvent(ev uint32) {
 	if ev&(writeEvents|errEvents) != 0 && w.events&writeEvents != 0 {
 		w.call(w.h.OnWritable)
 	}
-	if !w.gone && ev&(readEvents|unix.EPOLLRDHUP|errEvents) != 0 && w.events&readEvents != 0 {
+	if !w.gone && ev&(readEvents|evRdHup|errEvents) != 0 && w.events&readEvents != 0 {
 		w.call(w.h.OnReadable)
 	}
 }

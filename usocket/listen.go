@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/deadline"
+	"github.com/usocket-go/usocket/internal/sock"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
@@ -204,7 +205,7 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
 		}
 		seq := l.rd.Seq() // before accept: an edge after it is not lost
-		fd, sa, err := unix.Accept4(l.fd.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		fd, sa, err := sock.Accept(l.fd.fd)
 		switch err {
 		case nil:
 			return l.startConn(fd, sa)
