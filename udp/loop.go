@@ -3,12 +3,17 @@ package udp
 import (
 	"errors"
 	"os"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/usocket-go/usocket/internal/bufpool"
 	"github.com/usocket-go/usocket/reactor"
 )
+
+// batchPool holds the loops' receive batches (mmsg_linux.go, mmsg_other.go),
+// so each loop uses a few and steady-state reads do not allocate.
+var batchPool = sync.Pool{New: func() any { return newBatch() }}
 
 // loopSide is the Conn as the event loop sees it: its reactor.FDHandler.
 // Its methods run on the loop and never block.

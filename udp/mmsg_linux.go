@@ -3,7 +3,6 @@
 package udp
 
 import (
-	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -37,8 +36,6 @@ type batch struct {
 	outIov [batchLen]unix.Iovec
 	to     [batchLen]sockaddr
 }
-
-var batchPool = sync.Pool{New: func() any { return newBatch() }}
 
 func newBatch() *batch {
 	b := new(batch)
