@@ -18,8 +18,10 @@ func TestOutQueueKeepsOrderAcrossBuffers(t *testing.T) {
 	}
 	defer unix.Close(fds[0])
 	defer unix.Close(fds[1])
-	if err := unix.SetNonblock(fds[0], true); err != nil {
-		t.Fatal(err)
+	for _, fd := range fds {
+		if err := unix.SetNonblock(fd, true); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	var q outQueue
