@@ -60,7 +60,7 @@ func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
 	c := newConn(l, fd, h, remote)
 	c.local = local
 	if err := l.run(registerConnTask, c); err != nil {
-		_ = unix.Close(fd)
+		c.discard()
 		return nil, err
 	}
 	return c, nil

@@ -29,6 +29,7 @@ type Conn struct {
 	lastActive int64
 	lingerT    *Timer
 	idleT      *Timer
+	timers     []*Timer // armed by AfterFunc, stopped when the connection ends
 
 	sched  atomic.Bool  // a service pass is pending: Write need not wake the loop
 	ref    fdref.Ref    // keeps fd open for Control and LocalAddrPort
@@ -40,6 +41,7 @@ type Conn struct {
 	wantPause bool
 	wclosed   bool // no more writes accepted
 	closed    bool // Close or Abort called, or the fd is gone
+	final     bool // Abort called, or the fd is gone: nothing left to cut short
 	local     netip.AddrPort
 	value     any
 }
@@ -64,10 +66,22 @@ const (
 	reqCloseWrite
 )
 
+// newConn makes the connection for fd, to be registered on l. It counts as
+// open from now on (NumConns, and so Shutdown, wait for it); if it cannot
+// be handed to its loop, discard undoes that.
 func newConn(l *loop, fd int, h Handler, remote netip.AddrPort) *Conn {
 	c := &Conn{fd: fd, loop: l, h: h, remote: remote}
 	c.wn, _ = h.(WriteNotifier)
+	l.conns.Add(1)
 	return c
+}
+
+// discard closes the descriptor of a connection that never reached its
+// loop (so no callback ran) and stops counting it.
+func (c *Conn) discard() {
+	_ = unix.Close(c.fd)
+	c.loop.conns.Add(-1)
+	c.loop.r.connClosed()
 }
 
 // Write queues b for sending and returns len(b). It copies b, so the caller
@@ -130,11 +144,12 @@ func (c *Conn) Buffered() int { return int(c.queued.Load()) }
 // queued output is flushed (bounded by the linger time), the write side is
 // shut down and the connection closed once the peer has shut down its side
 // too (or the linger time ends). It returns at once; OnClose reports the end.
-// A second Close returns ErrClosed.
+// A second Close returns ErrClosed; Abort may still cut the close short.
 func (c *Conn) Close() error { return c.request(reqClose) }
 
 // Abort closes the connection at once, dropping queued output and sending
-// an RST to the peer.
+// an RST to the peer. After Close it ends the graceful close at once. It
+// returns ErrClosed once the connection has ended or after another Abort.
 func (c *Conn) Abort() error { return c.request(reqAbort) }
 
 // CloseWrite shuts down the write side once queued output is flushed; the
@@ -143,13 +158,16 @@ func (c *Conn) CloseWrite() error { return c.request(reqCloseWrite) }
 
 func (c *Conn) request(r request) error {
 	c.mu.Lock()
-	if c.closed {
+	if c.closed && (r != reqAbort || c.final) {
 		c.mu.Unlock()
 		return ErrClosed
 	}
 	c.wclosed = true
 	if r != reqCloseWrite {
 		c.closed = true
+	}
+	if r == reqAbort {
+		c.final = true
 	}
 	c.req |= r
 	c.mu.Unlock()
@@ -266,12 +284,25 @@ func (c *Conn) releaseFD() {
 
 // Execute runs f on the connection's loop, serialised with its callbacks.
 // A panic in f is handled as one in a callback: it is reported and the
-// connection is closed. A nil f gives ErrNilHandler.
+// connection is closed. A nil f gives ErrNilHandler. Once Close or Abort
+// was called or the connection ended, Execute returns ErrClosed; and f does
+// not run if the connection has ended (OnClose, always the last call, came)
+// by the time its turn comes.
 func (c *Conn) Execute(f func()) error {
 	if f == nil {
 		return ErrNilHandler
 	}
+	if c.isClosed() {
+		return ErrClosed
+	}
 	return c.loop.run(connExecTask, &connFunc{c: c, f: f})
+}
+
+// isClosed reports whether Close or Abort was called or the connection ended.
+func (c *Conn) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }
 
 type connFunc struct {
@@ -281,18 +312,25 @@ type connFunc struct {
 
 func connExecTask(p any) error {
 	x := p.(*connFunc)
-	x.c.callFunc(x.f)
+	if x.c.state&stClosed == 0 {
+		x.c.callFunc(x.f)
+	}
 	return nil
 }
 
 // AfterFunc runs f on the connection's loop after d. Safe from any
 // goroutine. A panic in f is reported to the error hook. A nil f gives
-// ErrNilHandler.
+// ErrNilHandler. The timer belongs to the connection: it is stopped when
+// the connection ends, and once Close or Abort was called or the
+// connection ended, AfterFunc returns ErrClosed.
 func (c *Conn) AfterFunc(d time.Duration, f func()) (*Timer, error) {
 	if f == nil {
 		return nil, ErrNilHandler
 	}
-	return c.loop.afterFunc(int64(d), f)
+	if c.isClosed() {
+		return nil, ErrClosed
+	}
+	return c.loop.afterFunc(int64(d), f, c)
 }
 
 // Reactor returns the reactor the connection runs on.

@@ -23,11 +23,12 @@ func (c *Conn) open() {
 		if c.ref.MarkClosing() {
 			_ = unix.Close(c.fd)
 		}
+		l.conns.Add(-1)
 		c.callClose(err)
+		l.r.connClosed()
 		return
 	}
 	c.events = readEvents
-	l.conns.Add(1)
 	if d := l.r.opts.IdleTimeout; d > 0 {
 		c.lastActive = monotonic()
 		c.idleT = &Timer{when: c.lastActive + int64(d), f: c.checkIdle, index: -1, loop: l}
@@ -97,7 +98,9 @@ func (c *Conn) read() {
 		c.sched.Store(true)
 		c.callEOF()
 		c.service()
-	case err == unix.EAGAIN || err == unix.EINTR:
+	case err == unix.EAGAIN:
+		c.loop.emptyReads++
+	case err == unix.EINTR:
 	default:
 		c.closeNow(wrapSyscall("read", err))
 	}
@@ -269,6 +272,9 @@ func (c *Conn) closeNow(reason error) {
 	l := c.loop
 	l.timers.remove(c.idleT)
 	l.timers.remove(c.lingerT)
+	for len(c.timers) > 0 {
+		l.timers.remove(c.timers[len(c.timers)-1])
+	}
 	c.markClosed()
 	c.wq.reset()
 	c.queued.Store(0)
@@ -285,7 +291,7 @@ func (c *Conn) closeNow(reason error) {
 // markClosed refuses further calls and drops queued output.
 func (c *Conn) markClosed() {
 	c.mu.Lock()
-	c.closed, c.wclosed = true, true
+	c.closed, c.wclosed, c.final = true, true, true
 	out := c.out
 	c.out = nil
 	c.mu.Unlock()

@@ -10,7 +10,13 @@
 // one goroutine each (runtime.NumCPU() by default, WithLoops to change).
 // Each loop owns one epoll instance, used level-triggered, and one of
 // gnet's lock-free task queues (pkg/queue) woken by an eventfd: other
-// goroutines hand work to a loop by queueing a task. A loop serving
+// goroutines hand work to a loop by queueing a task. A loop runs at most
+// 256 queued tasks between two looks for I/O, so a task that queues
+// another, or a goroutine writing in a tight loop, cannot starve the other
+// connections. Every registration of a descriptor with a loop gets a new
+// generation, carried in the epoll event's data along with the descriptor:
+// an event queued for a descriptor that has since been closed, its number
+// reused, is dropped instead of reaching the new owner. A loop serving
 // callback handlers waits in epoll_wait, as gnet's does; a loop that has
 // just handed readiness to a Watcher (the usocket and udp facades' sockets)
 // instead parks in the Go runtime's poller, so that the goroutine it woke,
@@ -69,7 +75,13 @@
 // Execute, is recovered: it is reported to the error hook (WithErrorHook;
 // slog by default) as a *PanicError, the connection or watcher it belongs to
 // is closed (its OnClose gets the *PanicError), and the reactor goes on
-// serving everything else. A panic in a timer function is reported only.
+// serving everything else. A panic in a timer function is reported only, and
+// one in the error hook itself is logged with slog.
+//
+// OnClose is the last call for a connection: its AfterFunc timers are
+// stopped then, a function queued by Execute that has not run by then does
+// not run, and Execute and AfterFunc return ErrClosed once Close or Abort
+// was called.
 //
 // # Writing, backpressure, closing
 //
@@ -90,8 +102,9 @@
 // write side is shut down and the descriptor closed once the peer closes its
 // side, all bounded by the linger time (WithLinger; OnClose then gets
 // ErrLingerTimeout if output was left). Abort closes at once and sends an
-// RST (SO_LINGER 0), dropping the queue. WithIdleTimeout closes connections
-// that see no traffic for a while.
+// RST (SO_LINGER 0), dropping the queue; after Close it cuts the graceful
+// close short. WithIdleTimeout closes connections that see no traffic for a
+// while.
 //
 // # Accepting
 //
@@ -105,7 +118,9 @@
 // Reactor.Close stops at once: connections and watchers get OnClose with
 // net.ErrClosed, every loop goroutine exits and every descriptor is closed
 // before it returns. Reactor.Shutdown(ctx) first closes listeners and closes
-// every connection gracefully, waiting until they are gone or ctx ends.
+// every connection gracefully (one accepted or attached but not yet
+// registered with its loop included), waiting until they are gone or ctx
+// ends.
 // Afterwards every call (Write, Close, Listen, Dial, Attach, Watch,
 // AfterFunc, ...) returns an error matching net.ErrClosed instead of
 // blocking.

@@ -1,8 +1,8 @@
 package reactor
 
 import (
+	"fmt"
 	"testing"
-	"time"
 )
 
 // TestHangUpWithoutErrorIsNotReset: EPOLLERR|EPOLLHUP reported while
@@ -14,7 +14,8 @@ func TestHangUpWithoutErrorIsNotReset(t *testing.T) {
 	opened := make(chan *Conn, 1)
 	closed := make(chan error, 1)
 	gotEOF := make(chan string, 1)
-	var got []byte // loop-owned
+	var got []byte  // loop-owned
+	sawEOF := false // loop-owned
 	h := &funcs{
 		open: func(c *Conn) {
 			_ = c.PauseRead()
@@ -22,10 +23,16 @@ func TestHangUpWithoutErrorIsNotReset(t *testing.T) {
 		},
 		data: func(c *Conn, b []byte) { got = append(got, b...) },
 		eof: func(c *Conn) {
+			sawEOF = true
 			gotEOF <- string(got)
 			_ = c.Close()
 		},
-		close: func(c *Conn, err error) { closed <- err },
+		close: func(c *Conn, err error) {
+			if !sawEOF {
+				gotEOF <- fmt.Sprintf("nothing: OnClose(%v) came first", err)
+			}
+			closed <- err
+		},
 	}
 	ln := listen(t, r, h)
 	p := dial(t, ln.Addr())
@@ -55,15 +62,9 @@ func TestHangUpWithoutErrorIsNotReset(t *testing.T) {
 	if err := c.ResumeRead(); err != nil {
 		t.Fatalf("ResumeRead: %v", err)
 	}
-	select {
-	case s := <-gotEOF:
-		if s != msg {
-			t.Fatalf("read %q before EOF, want %q", s, msg)
-		}
-	case err := <-closed:
-		t.Fatalf("OnClose(%v) before the data and EOF", err)
-	case <-time.After(testTimeout):
-		t.Fatal("timed out waiting for the data and EOF")
+	// OnEOF must come first (OnClose follows from its Close).
+	if s := recv(t, gotEOF, "OnEOF"); s != msg {
+		t.Fatalf("read %q before EOF, want %q", s, msg)
 	}
 	if err := recv(t, closed, "OnClose"); err != nil {
 		t.Fatalf("OnClose(%v) after both sides closed, want nil", err)

@@ -277,7 +277,7 @@ func (s *listenSocket) onEvent(uint32) {
 		if target == s.loop {
 			c.open()
 		} else if err := target.run(registerConnTask, c); err != nil {
-			_ = unix.Close(fd)
+			c.discard()
 		}
 	}
 }

@@ -40,6 +40,12 @@ type loop struct {
 	gen    uint32         // generation of the latest registration
 	timers timerHeap
 	conns  atomic.Int64 // open connections, readable from anywhere
+
+	// emptyReads counts reads that found nothing after a readiness event.
+	// The loop is a socket's only reader and epoll is level-triggered, so
+	// this stays 0 unless an event reached a connection it was not meant
+	// for; the torture test checks it.
+	emptyReads int
 }
 
 func newLoop(r *Reactor, idx int) (*loop, error) {
@@ -160,9 +166,10 @@ func (l *loop) trigger(fn queue.Func, param any) error {
 
 func stopLoopTask(any) error { return errStop }
 
-// afterFunc arms a timer on this loop; safe from any goroutine.
-func (l *loop) afterFunc(d int64, f func()) (*Timer, error) {
-	t := &Timer{when: monotonic() + d, f: f, index: -1, loop: l}
+// afterFunc arms a timer on this loop, owned by conn if not nil; safe from
+// any goroutine.
+func (l *loop) afterFunc(d int64, f func(), conn *Conn) (*Timer, error) {
+	t := &Timer{when: monotonic() + d, f: f, index: -1, loop: l, conn: conn, cidx: -1}
 	if err := l.run(addTimerTask, t); err != nil {
 		return nil, err
 	}
@@ -171,6 +178,13 @@ func (l *loop) afterFunc(d int64, f func()) (*Timer, error) {
 
 func addTimerTask(p any) error {
 	t := p.(*Timer)
+	if c := t.conn; c != nil {
+		if c.state&stClosed != 0 {
+			return nil // the connection ended meanwhile: its timers are gone
+		}
+		t.cidx = len(c.timers)
+		c.timers = append(c.timers, t)
+	}
 	t.loop.timers.add(t)
 	return nil
 }

@@ -28,6 +28,8 @@ type Options struct {
 	IdleTimeout time.Duration
 	// ErrorHook receives errors nobody else can be told of: panics in
 	// callbacks, accept failures. nil means log them with slog.Default.
+	// It runs on a loop and must not block; a panic in it is recovered and
+	// logged with slog.
 	ErrorHook func(error)
 	// IdleWait is how a loop with nothing to do waits; see IdleWait.
 	IdleWait IdleWait

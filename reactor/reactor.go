@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 )
@@ -60,7 +61,8 @@ func (r *Reactor) closeUnstarted() {
 // Loops reports the number of event loops.
 func (r *Reactor) Loops() int { return len(r.loops) }
 
-// NumConns reports the number of open connections.
+// NumConns reports the number of open connections, counting those accepted
+// or attached and not yet registered with their loop.
 func (r *Reactor) NumConns() int {
 	n := int64(0)
 	for _, l := range r.loops {
@@ -74,7 +76,17 @@ func (r *Reactor) pick() *loop {
 	return r.loops[int(r.next.Add(1)-1)%len(r.loops)]
 }
 
-func (r *Reactor) report(err error) { r.opts.ErrorHook(err) }
+// report hands err to the error hook. The hook is user code: a panic in it
+// is recovered (it would otherwise kill a loop goroutine, and the process)
+// and logged with slog, as there is nowhere else to report it.
+func (r *Reactor) report(err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			slog.Error("reactor: error hook panicked", "panic", v, "err", err)
+		}
+	}()
+	r.opts.ErrorHook(err)
+}
 
 // stopped reports whether Close or Shutdown has begun stopping the loops.
 func (r *Reactor) stopped() bool {
@@ -107,8 +119,9 @@ func (r *Reactor) Close() error {
 
 // Shutdown stops the reactor gracefully: it closes every listener, closes
 // every connection gracefully (queued output is flushed, bounded by the
-// linger time), waits until they are all closed or ctx ends, then calls
-// Close. It returns ctx.Err() if ctx ended first.
+// linger time), including those accepted or attached and not yet
+// registered with their loop, waits until they are all closed or ctx ends,
+// then calls Close. It returns ctx.Err() if ctx ended first.
 func (r *Reactor) Shutdown(ctx context.Context) error {
 	r.draining.Store(true)
 	for _, l := range r.loops {

@@ -12,6 +12,22 @@ type Timer struct {
 	f     func()
 	index int // position in the loop's heap; -1 when not queued
 	loop  *loop
+	conn  *Conn // the connection whose AfterFunc made it, if any
+	cidx  int   // position in conn.timers while queued
+}
+
+// detach drops a timer that left the heap from its connection's list.
+func (t *Timer) detach() {
+	c := t.conn
+	if c == nil || t.cidx < 0 {
+		return
+	}
+	last := len(c.timers) - 1
+	c.timers[t.cidx] = c.timers[last]
+	c.timers[t.cidx].cidx = t.cidx
+	c.timers[last] = nil
+	c.timers = c.timers[:last]
+	t.cidx = -1
 }
 
 // Stop cancels the timer. It is safe from any goroutine and asynchronous:
@@ -80,6 +96,7 @@ func (h *timerHeap) remove(t *Timer) {
 		return
 	}
 	heap.Remove(&h.items, t.index)
+	t.detach()
 	h.rearm()
 }
 
@@ -103,6 +120,7 @@ func (h *timerHeap) fire(run func(func())) {
 	now := monotonic()
 	for len(h.items) > 0 && h.items[0].when <= now {
 		t := heap.Pop(&h.items).(*Timer)
+		t.detach()
 		run(t.f)
 	}
 	h.rearm()
