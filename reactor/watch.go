@@ -1,7 +1,6 @@
 package reactor
 
 import (
-	"runtime"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -86,8 +85,9 @@ func (r *Reactor) Watch(fd int, h FDHandler, opts ...WatchOption) (*Watcher, err
 //
 // Unlike Watch, the Watcher does not own fd: Close and the reactor stopping
 // only unregister it, and OnClose says so; the caller closes fd after
-// OnClose, once no goroutine uses it any more.
-func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
+// OnClose, once no goroutine uses it any more, or at once after Release.
+// Options (LoopOnly) apply as for Watch.
+func (r *Reactor) WatchEdge(fd int, h FDHandler, opts ...WatchOption) (*Watcher, error) {
 	if h == nil {
 		return nil, ErrNilHandler
 	}
@@ -95,6 +95,11 @@ func (r *Reactor) WatchEdge(fd int, h FDHandler) (*Watcher, error) {
 		return nil, wrapSyscall("watch", unix.EBADF)
 	}
 	w := &Watcher{loop: r.pick(), fd: fd, h: h, edge: true}
+	for _, o := range opts {
+		if o != nil {
+			o(w)
+		}
+	}
 	w.want.Store(edgeEvents)
 	if err := w.loop.run(registerWatchTask, w); err != nil {
 		return nil, err
@@ -115,50 +120,6 @@ func registerWatchTask(p any) error {
 	}
 	w.apply()
 	return nil
-}
-
-// The registration states of an edge watcher (Watcher.reg).
-const (
-	regPending  int32 = iota // the register task has not run
-	regAdding                // the loop is registering fd right now
-	regAdded                 // registered (or failed: the loop is done with fd)
-	regReleased              // Release: the loop never touches fd again
-)
-
-// Release unregisters an edge watcher synchronously, for a caller about to
-// close its descriptor at once (a blocking facade's Close): when it
-// returns, the descriptor is out of the epoll set (or never entered it) and
-// the loop will not name its number again, so the caller may close it and
-// the kernel may reuse the number. OnClose follows on the loop, as after
-// Close. Safe from any goroutine, including the loop's; only the first
-// Release or Close counts. For a watcher made by Watch it is Close.
-func (w *Watcher) Release() error {
-	if !w.edge {
-		return w.Close()
-	}
-	for {
-		switch s := w.reg.Load(); s {
-		case regReleased:
-			return ErrClosed
-		case regAdding: // a task in progress on the loop: it ends shortly
-			runtime.Gosched()
-			continue
-		default:
-			if !w.reg.CompareAndSwap(s, regReleased) {
-				continue
-			}
-			if s == regAdded {
-				// The caller still owns fd, so this names the right file;
-				// the loop's own unregistering is skipped (closeNow).
-				_ = w.loop.poller.unregister(w.fd)
-			}
-			if w.closed.Swap(true) {
-				return nil // closing already (Close or the reactor stopping)
-			}
-			_ = w.loop.run(closeWatchTask, w) // when stopping, teardown does it
-			return nil
-		}
-	}
 }
 
 // FD returns the descriptor. Use it only on the watcher's loop (in an
@@ -206,14 +167,10 @@ func (w *Watcher) apply() {
 
 // Execute runs f on the watcher's loop. A panic in f is handled as one in
 // an FDHandler method: it is reported and the watcher closed. A nil f gives
-// ErrNilHandler. Once Close was called or the watcher ended, Execute
-// returns ErrClosed; and f does not run if OnClose came before its turn.
+// ErrNilHandler.
 func (w *Watcher) Execute(f func()) error {
 	if f == nil {
 		return ErrNilHandler
-	}
-	if w.closed.Load() {
-		return ErrClosed
 	}
 	return w.loop.run(watchExecTask, &watchFunc{w: w, f: f})
 }
@@ -225,9 +182,7 @@ type watchFunc struct {
 
 func watchExecTask(p any) error {
 	x := p.(*watchFunc)
-	if !x.w.gone {
-		x.w.call(func(*Watcher) { x.f() })
-	}
+	x.w.call(func(*Watcher) { x.f() })
 	return nil
 }
 
@@ -280,9 +235,7 @@ func (w *Watcher) closeNow(err error) {
 	case w.reg.Swap(regReleased) == regReleased:
 		// The caller unregistered fd and may have closed it; the number
 		// may belong to another socket now. Clear only our own slot.
-		if w.fd < len(w.loop.fds) && w.loop.fds[w.fd].p == pollable(w) {
-			w.loop.fds[w.fd] = registration{}
-		}
+		w.loop.clearSlotOf(w.fd, w)
 	default:
 		w.loop.forget(w.fd, w.events)
 	}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +12,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/usocket-go/usocket/internal/deadline"
+	"github.com/usocket-go/usocket/internal/fdlife"
+	"github.com/usocket-go/usocket/internal/sockaddr"
+	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/usocket"
 	"github.com/usocket-go/usocket/waitlist"
@@ -25,8 +29,17 @@ import (
 // which Receive, ReadFrom and Read take them; when the queue is full the
 // socket stops reading until it drains (see [Config.ReadQueueLen]). Sends
 // are made directly by the calling goroutine and wait for the socket to
-// become writable when the kernel's send buffer is full.
+// become writable when the kernel's send buffer is full. A Conn that
+// becomes unreachable without Close is closed by a cleanup.
 type Conn struct {
+	*conn // the state the event loop sees; it never points back here
+}
+
+// conn is a Conn's state. The watcher's handler (loopSide) points here,
+// never at the Conn, so that the event loop does not keep a dropped Conn
+// alive.
+type conn struct {
+	fd        fdlife.FD // the socket: the loop receives, callers send
 	w         *reactor.Watcher
 	local     netip.AddrPort
 	remote    netip.AddrPort // the peer of a connected socket
@@ -34,26 +47,19 @@ type Conn struct {
 	family    int // unix.AF_INET or unix.AF_INET6
 	responder Responder
 
-	// fdMu guards sfd, this socket's own duplicate of the watched
-	// descriptor, used for sends and options from any goroutine: read-held
-	// during each system call, write-held to close it.
-	fdMu   sync.RWMutex
-	sfd    int
-	closed bool // under fdMu
-
-	done     chan struct{} // closed once the socket is closed
+	closed   atomic.Bool   // Close was called
+	done     chan struct{} // closed once the socket is closing
 	doneOnce sync.Once
-	released chan struct{} // closed by the loop once its descriptor is closed
 
-	mu          sync.Mutex    // guards the fields below
-	q           queue         // received datagrams and errors, loop → readers
-	limit       int           // ReadBufferLimit
-	readOn      bool          // read interest requested
-	writeOn     bool          // write interest requested
-	writable    chan struct{} // closed and replaced when the loop sees writability
-	readable    chan struct{} // cap 1: "the queue may be non-empty"
-	readTimeout atomic.Int64  // time.Duration
-	spaceWaits  atomic.Int64  // sends that waited for buffer space (for tests)
+	mu     sync.Mutex // guards the fields below
+	q      queue      // received datagrams and errors, loop → readers
+	limit  int        // ReadBufferLimit
+	paused bool       // the loop stopped reading: the queue was full
+
+	rd          wake.Edge // the queue may have grown
+	wr          wake.Edge // the socket became writable
+	readTimeout atomic.Int64
+	spaceWaits  atomic.Int64 // sends that waited for buffer space (for tests)
 
 	sig waitlist.Signal
 
@@ -66,81 +72,87 @@ var (
 	_ waitlist.Source = (*Conn)(nil)
 )
 
+// testHookAfterEAGAIN, set only by tests, runs when a Receive found the
+// queue empty or a Send got EAGAIN, before it parks.
+var testHookAfterEAGAIN func(op string)
+
+func afterEAGAIN(op string) {
+	if h := testHookAfterEAGAIN; h != nil {
+		h(op)
+	}
+}
+
 // adopt moves nc's socket onto the reactor: the descriptor is duplicated
-// twice (one copy for the event loop, one for senders), nc is closed.
+// and nc closed; the event loop watches the duplicate in edge-triggered
+// mode and reads it, callers send on it.
 func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error) {
 	r, err := c.reactor()
 	if err != nil {
 		_ = nc.Close()
 		return nil, &net.OpError{Op: op, Net: network, Err: err}
 	}
-	s := &Conn{
+	s := &conn{
 		local:     nc.LocalAddr().(*net.UDPAddr).AddrPort(),
 		connected: connected,
 		done:      make(chan struct{}),
-		released:  make(chan struct{}),
-		readable:  make(chan struct{}, 1),
 		limit:     c.bufferLimit(),
-		readOn:    true,
 		responder: c.Responder,
 	}
 	if connected {
-		s.remote = unmap(nc.RemoteAddr().(*net.UDPAddr).AddrPort())
+		s.remote = sockaddr.Unmap(nc.RemoteAddr().(*net.UDPAddr).AddrPort())
 	}
 	s.q.init(c.queueLen())
 	s.readTimeout.Store(int64(c.ReadTimeout))
-	wfd, sfd, err := dupTwice(nc)
+	fd, err := dupNonblock(nc)
 	_ = nc.Close()
 	if err != nil {
-		return nil, usocket.NewOpError(op, network, s.LocalAddr(), nil, err)
+		return nil, usocket.NewOpError(op, network, net.UDPAddrFromAddrPort(s.local), nil, err)
 	}
-	s.sfd = sfd
-	s.family = socketFamily(sfd)
+	s.family = socketFamily(fd)
+	s.fd.Init(fd)
 	var wopts []reactor.WatchOption
 	if c.Responder != nil {
 		wopts = append(wopts, reactor.LoopOnly()) // answers on the loop, wakes nobody
 	}
-	w, err := r.Watch(wfd, (*loopSide)(s), wopts...)
+	w, err := r.WatchEdge(fd, (*loopSide)(s), wopts...)
 	if err != nil {
-		_ = unix.Close(wfd)
-		_ = unix.Close(sfd)
-		return nil, usocket.NewOpError(op, network, s.LocalAddr(), nil, err)
+		_ = unix.Close(fd)
+		return nil, usocket.NewOpError(op, network, net.UDPAddrFromAddrPort(s.local), nil, err)
 	}
 	s.w = w
-	return s, nil
+	s.fd.SetWatcher(w)
+	pub := &Conn{s}
+	runtime.AddCleanup(pub, (*conn).dropped, s)
+	return pub, nil
 }
 
-// dupTwice returns two close-on-exec, non-blocking duplicates of nc's
+// dropped closes a Conn that became unreachable without Close.
+func (c *conn) dropped() { _ = c.close() }
+
+// dupNonblock returns a close-on-exec, non-blocking duplicate of nc's
 // descriptor.
-func dupTwice(nc *net.UDPConn) (a, b int, err error) {
+func dupNonblock(nc *net.UDPConn) (int, error) {
 	rc, err := nc.SyscallConn()
 	if err != nil {
-		return -1, -1, err
+		return -1, err
 	}
-	a, b = -1, -1
+	fd := -1
 	var serr error
-	cerr := rc.Control(func(fd uintptr) {
-		if a, serr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0); serr != nil {
+	cerr := rc.Control(func(s uintptr) {
+		if fd, serr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0); serr != nil {
 			return
 		}
-		if b, serr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0); serr != nil {
-			_ = unix.Close(a)
-			a = -1
-			return
+		if serr = unix.SetNonblock(fd, true); serr != nil {
+			_ = unix.Close(fd)
 		}
-		serr = unix.SetNonblock(a, true)
 	})
 	switch {
 	case cerr != nil:
-		return -1, -1, cerr
+		return -1, cerr
 	case serr != nil:
-		if a >= 0 {
-			_ = unix.Close(a)
-			_ = unix.Close(b)
-		}
-		return -1, -1, os.NewSyscallError("fcntl", serr)
+		return -1, os.NewSyscallError("fcntl", serr)
 	}
-	return a, b, nil
+	return fd, nil
 }
 
 // socketFamily reports the address family of the socket fd (from its
@@ -152,14 +164,6 @@ func socketFamily(fd int) int {
 		}
 	}
 	return unix.AF_INET6
-}
-
-// unmap turns an IPv4-mapped IPv6 address into the IPv4 address.
-func unmap(ap netip.AddrPort) netip.AddrPort {
-	if ap.Addr().Is4In6() {
-		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
-	}
-	return ap
 }
 
 // LocalAddr returns the local address, a *net.UDPAddr (usocket's
@@ -205,29 +209,34 @@ func (c *Conn) WaitSignal() *waitlist.Signal { return &c.sig }
 
 // Close closes the socket (usocket's SOCKET-CLOSE). Blocked and later calls
 // fail with an error matching net.ErrClosed; datagrams still queued are
-// dropped. A second Close returns such an error too. Close returns once the
-// event loop has released the socket, so its port is free again; it must
-// therefore not be called from a reactor callback running on that loop.
-func (c *Conn) Close() error {
-	c.fdMu.Lock()
-	if c.closed {
-		c.fdMu.Unlock()
+// dropped. A second Close returns such an error too. Close closes the
+// descriptor before it returns, so its port is free again: at once when no
+// call is in flight, else once the woken calls have left. It never waits
+// for an event loop, so it may be called from a reactor callback; called
+// while the socket's Responder or a Control function runs, it leaves the
+// closing to the end of that call.
+func (c *Conn) Close() error { return c.close() }
+
+func (c *conn) close() error {
+	if c.closed.Swap(true) {
 		return c.closedError("close")
 	}
-	c.closed = true
-	_ = unix.Close(c.sfd)
-	c.fdMu.Unlock()
+	stopped := c.isDone() // the reactor stopping closed it already
 	c.markDone()
-	// The watcher closes its descriptor on the loop (OnClose follows); if
-	// the reactor is stopping it does so itself, and the error is of no
-	// interest.
-	_ = c.w.Close()
-	<-c.released
+	c.rdl.Stop()
+	c.wdl.Stop()
+	c.fd.Close()
+	c.mu.Lock()
+	c.q.clear()
+	c.mu.Unlock()
+	if stopped {
+		return c.closedError("close")
+	}
 	return nil
 }
 
 // markDone wakes every blocked call and every wait-list holding c.
-func (c *Conn) markDone() {
+func (c *conn) markDone() {
 	c.doneOnce.Do(func() {
 		close(c.done)
 		c.sig.Notify()
@@ -235,7 +244,7 @@ func (c *Conn) markDone() {
 }
 
 // isDone reports whether the socket was closed.
-func (c *Conn) isDone() bool {
+func (c *conn) isDone() bool {
 	select {
 	case <-c.done:
 		return true

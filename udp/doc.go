@@ -19,8 +19,9 @@
 //
 // Dial and Listen create the socket with the standard library (so bind and
 // connect errors have its shapes), then hand a duplicate of its descriptor
-// to a reactor loop. The loop reads datagrams in batches (recvmmsg) into a
-// bounded per-socket queue and stops reading while the queue is full, so
+// to a reactor loop, which watches it edge-triggered. The loop reads
+// datagrams in batches (recvmmsg) into a bounded per-socket queue and
+// stops reading while the queue is full, so
 // the kernel's receive buffer holds or drops the excess, as it does for a
 // slow reader of a plain socket. Sends go straight from the calling
 // goroutine to the kernel and wait for writability only when its buffer is
@@ -28,7 +29,11 @@
 // set Config.Responder, which runs on the loop and sends its replies in
 // batches (sendmmsg), with no goroutine hand-off. A *Conn implements
 // waitlist.Source, so it can be waited on with
-// package waitlist (usocket's WAIT-FOR-INPUT).
+// package waitlist (usocket's WAIT-FOR-INPUT). Waiting callers follow
+// the facade's one wake-up protocol (internal/wake) and the descriptor's
+// lifetime is the facade's one (internal/fdlife): Close with no call in
+// flight has closed the socket when it returns, without waiting for the
+// event loop, so it may be called from a reactor callback.
 //
 // # Deadlines and timeouts
 //
@@ -53,7 +58,10 @@
 //
 // All methods of Conn are safe for concurrent use. Concurrent receivers
 // each get whole datagrams, in arrival order; concurrent sends each send
-// one whole datagram.
+// one whole datagram. From a reactor callback (including a Responder),
+// Close, the deadline and option setters and Ready are safe; a Receive or
+// Send that would wait must not be made there, since a loop reports what
+// would wake it.
 //
 // # Mapping from Common Lisp usocket
 //

@@ -28,29 +28,29 @@ const network = "udp"
 
 // opError builds the standard error shape (*net.OpError around a
 // *usocket.Error around err) for an operation on c.
-func (c *Conn) opError(op string, to netip.AddrPort, err error) error {
-	return usocket.NewOpError(op, network, c.LocalAddr(), c.peerAddr(to), err)
+func (c *conn) opError(op string, to netip.AddrPort, err error) error {
+	return usocket.NewOpError(op, network, net.UDPAddrFromAddrPort(c.local), c.peerAddr(to), err)
 }
 
 // closedError is the error of any call on a closed Conn.
-func (c *Conn) closedError(op string) error {
+func (c *conn) closedError(op string) error {
 	return c.opError(op, netip.AddrPort{}, net.ErrClosed)
 }
 
 // timeoutError is the error of a call whose deadline passed.
-func (c *Conn) timeoutError(op string) error {
-	return usocket.NewTimeoutError(op, network, c.LocalAddr(), c.peerAddr(netip.AddrPort{}))
+func (c *conn) timeoutError(op string) error {
+	return usocket.NewTimeoutError(op, network, net.UDPAddrFromAddrPort(c.local), c.peerAddr(netip.AddrPort{}))
 }
 
 // inputError reports bad input for op in the standard shape. The
 // *usocket.InputError matches usocket.ErrInvalidArgument and cause.
-func (c *Conn) inputError(op, fn, arg string, v any, reason string, cause error, to netip.AddrPort) error {
-	return &net.OpError{Op: op, Net: network, Source: c.LocalAddr(), Addr: c.peerAddr(to),
+func (c *conn) inputError(op, fn, arg string, v any, reason string, cause error, to netip.AddrPort) error {
+	return &net.OpError{Op: op, Net: network, Source: net.UDPAddrFromAddrPort(c.local), Addr: c.peerAddr(to),
 		Err: &usocket.InputError{Op: fn, Arg: arg, Value: v, Reason: reason, Err: cause}}
 }
 
 // peerAddr is the address to name in an error: to, or the connected peer.
-func (c *Conn) peerAddr(to netip.AddrPort) net.Addr {
+func (c *conn) peerAddr(to netip.AddrPort) net.Addr {
 	if to.IsValid() {
 		return net.UDPAddrFromAddrPort(to)
 	}

@@ -1,9 +1,7 @@
 package udp
 
 import (
-	"errors"
 	"os"
-	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -11,51 +9,64 @@ import (
 	"github.com/usocket-go/usocket/reactor"
 )
 
-// batchPool holds the loops' receive batches (mmsg_linux.go, mmsg_other.go),
-// so each loop uses a few and steady-state reads do not allocate.
-var batchPool = sync.Pool{New: func() any { return newBatch() }}
-
-// loopSide is the Conn as the event loop sees it: its reactor.FDHandler.
-// Its methods run on the loop and never block.
-type loopSide Conn
+// loopSide is the socket as the event loop sees it: its reactor.FDHandler
+// (an edge watcher). Its methods run on the loop and never block.
+type loopSide conn
 
 // OnReadable reads datagrams in batches until the socket has no more or
-// the queue is full, then wakes one reader and the wait-lists once.
-func (l *loopSide) OnReadable(w *reactor.Watcher) {
-	c := (*Conn)(l)
+// the queue is full, then wakes the readers and the wait-lists once. While
+// the queue is full it reads nothing; the reader that drains it asks the
+// loop to read again (resume), since no new edge may come.
+func (l *loopSide) OnReadable(*reactor.Watcher) {
+	c := (*conn)(l)
+	if !c.fd.Acquire() {
+		return // closing: the descriptor may be gone
+	}
+	defer c.fd.Release()
 	b := batchPool.Get().(*batch)
 	defer batchPool.Put(b)
-	got := false
-	for {
+	got, errs := false, 0
+	for round := 0; ; round++ {
+		if round == maxBatches {
+			// Bound the round so the loop serves others; read on later.
+			_ = c.w.Execute(c.readAgain)
+			break
+		}
 		c.mu.Lock()
 		free := len(c.q.ring) - c.q.n
 		if c.responder != nil {
 			free = batchLen
-		}
-		if c.q.full(c.limit) {
-			c.pauseLocked(w)
+		} else if c.q.full(c.limit) {
+			c.paused = true
 			c.mu.Unlock()
 			break
 		}
 		c.mu.Unlock()
-		n, err := b.recv(w.FD(), free)
+		n, err := b.recv(c.fd.Sysfd, free)
 		if err != nil {
-			if errors.Is(err, unix.EAGAIN) {
+			if err == unix.EAGAIN {
 				break
 			}
 			// A socket error (ICMP port unreachable on a connected
 			// socket: ECONNREFUSED...) goes to the next reader; the
 			// kernel has cleared it.
-			c.mu.Lock()
-			c.q.push(packet{err: os.NewSyscallError("recvmsg", err)})
-			c.mu.Unlock()
-			got = true
-			break
+			if c.responder == nil {
+				c.mu.Lock()
+				if !c.q.full(c.limit) {
+					c.q.push(packet{err: os.NewSyscallError("recvmsg", err)})
+				}
+				c.mu.Unlock()
+				got = true
+			}
+			if errs++; errs == batchLen {
+				break // not a one-off socket error: give up this round
+			}
+			continue // more may be waiting: read until EAGAIN (edge-triggered)
 		}
 		if c.responder != nil {
-			c.respond(w.FD(), b, n)
+			c.fd.RunUser(func(fd int) { c.respond(fd, b, n) })
 			if n < batchLen {
-				break
+				break // drained: new datagrams bring a new edge
 			}
 			continue
 		}
@@ -69,75 +80,40 @@ func (l *loopSide) OnReadable(w *reactor.Watcher) {
 		c.mu.Unlock()
 		got = got || n > 0
 		if n < min(free, batchLen) {
-			break // drained
+			break // drained: new datagrams bring a new edge
 		}
 	}
 	if got {
-		c.wakeReader()
+		c.rd.Notify()
 		c.sig.Notify()
 	}
 }
 
-// OnWritable wakes every sender waiting for buffer space and turns write
-// interest off; a sender that fills the buffer again turns it back on.
-func (l *loopSide) OnWritable(w *reactor.Watcher) {
-	c := (*Conn)(l)
-	c.mu.Lock()
-	if c.writable != nil {
-		close(c.writable)
-		c.writable = nil
-	}
-	c.writeOn = false
-	c.applyInterestLocked(w)
-	c.mu.Unlock()
-}
+// OnWritable wakes every sender waiting for buffer space.
+func (l *loopSide) OnWritable(*reactor.Watcher) { l.wr.Notify() }
 
-// OnClose runs once the loop closed its descriptor, after Close or because
-// the reactor stopped; the sending descriptor is closed too, and every
-// blocked call wakes.
-func (l *loopSide) OnClose(_ *reactor.Watcher, _ error) {
-	c := (*Conn)(l)
-	c.fdMu.Lock()
-	if !c.closed {
-		c.closed = true
-		_ = unix.Close(c.sfd)
-	}
-	c.fdMu.Unlock()
-	c.mu.Lock()
-	c.q.clear()
-	c.mu.Unlock()
+// OnClose runs once the loop unregistered the socket, after Close or
+// because the reactor stopped; then every blocked call wakes, and the last
+// one out closes the descriptor.
+func (l *loopSide) OnClose(*reactor.Watcher, error) {
+	c := (*conn)(l)
 	c.markDone()
-	close(c.released)
+	c.fd.StartClose()
 }
 
-// wakeReader tells one blocked reader that the queue may hold data; it
-// never blocks and does not allocate.
-func (c *Conn) wakeReader() {
-	select {
-	case c.readable <- struct{}{}:
-	default:
+// maxBatches bounds the recvmmsg calls of one OnReadable, so that a flood
+// on one socket does not keep its loop from the others.
+const maxBatches = 64
+
+// resumeLocked asks the loop to read again once a reader drained a full
+// queue enough. A failure means the reactor is stopping; the socket is
+// then closed by it.
+func (c *conn) resumeLocked() {
+	if c.paused && c.q.low(c.limit) {
+		c.paused = false
+		_ = c.w.Execute(c.readAgain)
 	}
 }
 
-// pauseLocked stops reading from the socket while the queue is full.
-func (c *Conn) pauseLocked(w *reactor.Watcher) {
-	if c.readOn {
-		c.readOn = false
-		c.applyInterestLocked(w)
-	}
-}
-
-// resumeLocked reads again once a reader drained the queue enough.
-func (c *Conn) resumeLocked() {
-	if !c.readOn && c.q.low(c.limit) {
-		c.readOn = true
-		c.applyInterestLocked(c.w)
-	}
-}
-
-// applyInterestLocked hands the wanted interest to the watcher. A failure
-// means the reactor is stopping; the socket is then closed by it. w is
-// c.w, passed by loop callbacks, which may run before Watch returned.
-func (c *Conn) applyInterestLocked(w *reactor.Watcher) {
-	_ = w.SetInterest(c.readOn, c.writeOn)
-}
+// readAgain runs on the loop after a resume.
+func (c *conn) readAgain() { (*loopSide)(c).OnReadable(c.w) }

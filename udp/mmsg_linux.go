@@ -3,9 +3,13 @@
 package udp
 
 import (
+	"net/netip"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/usocket-go/usocket/internal/sockaddr"
 )
 
 // batchLen is how many datagrams one recvmmsg call may return.
@@ -16,38 +20,34 @@ const batchLen = 8
 // scratch space, never data the reader could have had.
 const slotSize = 1 << 16
 
-// mmsghdr is the kernel's struct mmsghdr (x/sys has no type for it).
-type mmsghdr struct {
-	hdr unix.Msghdr
-	len uint32
-}
-
 // batch is the scratch space of one recvmmsg call: headers, iovecs,
 // address buffers and payload slots, wired together once. Batches are
 // pooled, so each loop uses a few and steady-state reads do not allocate.
 type batch struct {
-	hdrs  [batchLen]mmsghdr
+	hdrs  [batchLen]unix.Mmsghdr
 	iovs  [batchLen]unix.Iovec
 	names [batchLen]unix.RawSockaddrInet6
 	data  [batchLen][slotSize]byte
 
 	// Replies of a Responder, sent with sendmmsg.
-	out    [batchLen]mmsghdr
+	out    [batchLen]unix.Mmsghdr
 	outIov [batchLen]unix.Iovec
-	to     [batchLen]sockaddr
+	to     [batchLen]sockaddr.Raw
 }
+
+var batchPool = sync.Pool{New: func() any { return newBatch() }}
 
 func newBatch() *batch {
 	b := new(batch)
 	for i := range b.hdrs {
 		b.iovs[i].Base = &b.data[i][0]
 		b.iovs[i].SetLen(slotSize)
-		h := &b.hdrs[i].hdr
+		h := &b.hdrs[i].Hdr
 		h.Name = (*byte)(unsafe.Pointer(&b.names[i]))
 		h.Iov = &b.iovs[i]
 		h.SetIovlen(1)
-		o := &b.out[i].hdr
-		o.Name = (*byte)(unsafe.Pointer(&b.to[i].raw))
+		o := &b.out[i].Hdr
+		o.Name = b.to[i].Ptr()
 		o.Iov = &b.outIov[i]
 		o.SetIovlen(1)
 	}
@@ -62,16 +62,16 @@ func (b *batch) recv(fd, max int) (int, error) {
 		max = batchLen
 	}
 	for i := 0; i < max; i++ {
-		b.hdrs[i].hdr.Namelen = unix.SizeofSockaddrInet6
-		b.hdrs[i].hdr.Flags = 0
-		b.hdrs[i].len = 0
+		b.hdrs[i].Hdr.Namelen = unix.SizeofSockaddrInet6
+		b.hdrs[i].Hdr.Flags = 0
+		b.hdrs[i].Len = 0
 	}
 	return ioSyscall(unix.SYS_RECVMMSG, fd, unsafe.Pointer(&b.hdrs[0]), max,
 		unix.MSG_DONTWAIT|unix.MSG_TRUNC, nil, 0)
 }
 
 // size returns the real length of the datagram in slot i.
-func (b *batch) size(i int) int { return int(b.hdrs[i].len) }
+func (b *batch) size(i int) int { return int(b.hdrs[i].Len) }
 
 // payload returns the received bytes of slot i.
 func (b *batch) payload(i int) []byte {
@@ -79,8 +79,8 @@ func (b *batch) payload(i int) []byte {
 }
 
 // from returns the sender of the datagram in slot i.
-func (b *batch) from(i int) (ap addrPort) {
-	return sockaddrAddrPort(&b.names[i], b.hdrs[i].hdr.Namelen)
+func (b *batch) from(i int) netip.AddrPort {
+	return sockaddr.AddrPort(&b.names[i], b.hdrs[i].Hdr.Namelen)
 }
 
 // addReply sets reply k's payload; its address is already in to[k].
@@ -91,7 +91,7 @@ func (b *batch) addReply(k int, reply []byte) {
 	}
 	b.outIov[k].Base = p
 	b.outIov[k].SetLen(len(reply))
-	b.out[k].hdr.Namelen = b.to[k].len
+	b.out[k].Hdr.Namelen = b.to[k].Len
 }
 
 // send sends replies [from, to) with one sendmmsg call and returns how many

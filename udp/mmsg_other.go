@@ -3,9 +3,13 @@
 package udp
 
 import (
+	"net/netip"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/usocket-go/usocket/internal/sockaddr"
 )
 
 // batchLen is one here: recvmmsg and sendmmsg are Linux's, so each call
@@ -21,11 +25,11 @@ type batch struct {
 	nlen  uint32 // socklen_t
 	n     int
 	data  [slotSize]byte
-	to    [batchLen]sockaddr
+	to    [batchLen]sockaddr.Raw
 	reply []byte
 }
 
-func newBatch() *batch { return new(batch) }
+var batchPool = sync.Pool{New: func() any { return new(batch) }}
 
 // recv reads one datagram into the batch and returns 1.
 func (b *batch) recv(fd, _ int) (int, error) {
@@ -51,7 +55,7 @@ func (b *batch) size(int) int { return b.n }
 func (b *batch) payload(int) []byte { return b.data[:b.n] }
 
 // from returns the sender of the datagram.
-func (b *batch) from(int) addrPort { return sockaddrAddrPort(&b.name, b.nlen) }
+func (b *batch) from(int) netip.AddrPort { return sockaddr.AddrPort(&b.name, b.nlen) }
 
 // addReply sets the reply's payload; its address is already in to[0].
 func (b *batch) addReply(_ int, reply []byte) { b.reply = reply }

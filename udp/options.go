@@ -53,34 +53,31 @@ func (c *Conn) SetWriteBuffer(bytes int) error {
 // returns. f must not close it, nor read from it (the event loop owns
 // reading); it may set options.
 func (c *Conn) Control(f func(fd uintptr)) error {
-	c.fdMu.RLock()
-	defer c.fdMu.RUnlock()
-	if c.closed {
+	if !c.fd.Acquire() {
 		return c.closedError("control")
 	}
-	f(uintptr(c.sfd))
+	defer c.fd.Release()
+	c.fd.RunUser(func(fd int) { f(uintptr(fd)) })
 	return nil
 }
 
 func (c *Conn) setInt(name string, opt, v int) error {
-	c.fdMu.RLock()
-	defer c.fdMu.RUnlock()
-	if c.closed {
+	if !c.fd.Acquire() {
 		return c.closedError("set")
 	}
-	if err := unix.SetsockoptInt(c.sfd, unix.SOL_SOCKET, opt, v); err != nil {
+	defer c.fd.Release()
+	if err := unix.SetsockoptInt(c.fd.Sysfd, unix.SOL_SOCKET, opt, v); err != nil {
 		return c.opError("set", netip.AddrPort{}, os.NewSyscallError("setsockopt "+name, err))
 	}
 	return nil
 }
 
 func (c *Conn) getInt(name string, opt int) (int, error) {
-	c.fdMu.RLock()
-	defer c.fdMu.RUnlock()
-	if c.closed {
+	if !c.fd.Acquire() {
 		return 0, c.closedError("get")
 	}
-	v, err := unix.GetsockoptInt(c.sfd, unix.SOL_SOCKET, opt)
+	defer c.fd.Release()
+	v, err := unix.GetsockoptInt(c.fd.Sysfd, unix.SOL_SOCKET, opt)
 	if err != nil {
 		return 0, c.opError("get", netip.AddrPort{}, os.NewSyscallError("getsockopt "+name, err))
 	}

@@ -32,7 +32,7 @@ func TestBackpressure(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		sink.mu.Lock()
-		n, reading := sink.q.len(), sink.readOn
+		n, reading := sink.q.len(), !sink.paused
 		sink.mu.Unlock()
 		if n > limit {
 			t.Fatalf("queue holds %d datagrams, limit %d", n, limit)

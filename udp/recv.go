@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/bufpool"
+	"github.com/usocket-go/usocket/internal/wake"
 )
 
 // Receive is usocket's SOCKET-RECEIVE: it waits for the next datagram and
@@ -63,21 +64,19 @@ func (c *Conn) next(op string) (packet, error) {
 		if c.rdl.Expired() {
 			return packet{}, c.timeoutError(op)
 		}
+		seq := c.rd.Seq() // before looking: a push after it is not lost
 		c.mu.Lock()
 		if c.q.len() > 0 {
 			p := c.q.pop()
-			more := c.q.len() > 0
 			c.resumeLocked()
 			c.mu.Unlock()
-			if more {
-				c.wakeReader() // pass the turn on to another reader
-			}
 			if p.err != nil {
 				return packet{}, c.opError(op, netip.AddrPort{}, p.err)
 			}
 			return p, nil
 		}
 		c.mu.Unlock()
+		afterEAGAIN("receive")
 		if timeout == nil {
 			if d := time.Duration(c.readTimeout.Load()); d > 0 {
 				t := time.NewTimer(d)
@@ -85,11 +84,10 @@ func (c *Conn) next(op string) (packet, error) {
 				timeout = t.C
 			}
 		}
-		select {
-		case <-c.readable:
-		case <-c.done:
-		case <-c.rdl.Wait():
-		case <-timeout:
+		switch c.rd.Wait(seq, wake.Stops{Done: c.done, Deadline: c.rdl.Wait(), Timeout: timeout}) {
+		case wake.Closed:
+			return packet{}, c.closedError(op)
+		case wake.Expired:
 			return packet{}, c.timeoutError(op)
 		}
 	}

@@ -8,12 +8,12 @@ import (
 
 // respond runs the Responder on the n datagrams of b and sends the replies
 // with sendmmsg. Runs on the loop, which owns fd.
-func (c *Conn) respond(fd int, b *batch, n int) {
+func (c *conn) respond(fd int, b *batch, n int) {
 	k := 0
 	for i := 0; i < n; i++ {
 		from := b.from(i)
 		reply := c.responder(b.payload(i), from)
-		if reply == nil || len(reply) > MaxDatagramSize || !b.to[k].set(from, c.family) {
+		if reply == nil || len(reply) > MaxDatagramSize || !b.to[k].Set(from, c.family) {
 			continue
 		}
 		b.addReply(k, reply)

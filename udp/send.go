@@ -1,12 +1,14 @@
 package udp
 
 import (
-	"errors"
 	"net"
 	"net/netip"
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/usocket-go/usocket/internal/sockaddr"
+	"github.com/usocket-go/usocket/internal/wake"
 )
 
 // Send is usocket's SOCKET-SEND: it sends b as one datagram to to, or to
@@ -65,17 +67,21 @@ func (c *Conn) send(op string, b []byte, to netip.AddrPort) (int, error) {
 	if len(b) > MaxDatagramSize {
 		return 0, c.inputError(op, "Send", "datagram size", len(b), "exceeds MaxDatagramSize (65507)", ErrDatagramTooLarge, to)
 	}
-	var sa *sockaddr
-	var raw sockaddr
+	var sa *sockaddr.Raw
+	var raw sockaddr.Raw
 	if to != (netip.AddrPort{}) {
 		if c.connected {
 			return 0, c.inputError(op, "Send", "to", to, "socket is connected", net.ErrWriteToConnected, to)
 		}
-		if !to.Addr().IsValid() || !raw.set(to, c.family) {
+		if !to.Addr().IsValid() || !raw.Set(to, c.family) {
 			return 0, c.inputError(op, "Send", "to", to, "not an address this socket can reach", nil, to)
 		}
 		sa = &raw
 	}
+	if !c.fd.Acquire() {
+		return 0, c.closedError(op)
+	}
+	defer c.fd.Release()
 	for {
 		if c.isDone() {
 			return 0, c.closedError(op)
@@ -83,52 +89,21 @@ func (c *Conn) send(op string, b []byte, to netip.AddrPort) (int, error) {
 		if c.wdl.Expired() {
 			return 0, c.timeoutError(op)
 		}
-		n, err := c.sendOnce(b, sa)
+		seq := c.wr.Seq() // before the send: an edge after it is not lost
+		n, err := sendto(c.fd.Sysfd, b, sa)
 		switch {
 		case err == nil:
 			return n, nil
-		case errors.Is(err, net.ErrClosed):
-			return 0, c.closedError(op)
-		case !errors.Is(err, unix.EAGAIN):
+		case err != unix.EAGAIN:
 			return 0, c.opError(op, to, os.NewSyscallError("sendto", err))
 		}
-		if err := c.waitWritable(op, c.wdl.Wait()); err != nil {
-			return 0, err
+		c.spaceWaits.Add(1)
+		afterEAGAIN("send")
+		switch c.wr.Wait(seq, wake.Stops{Done: c.done, Deadline: c.wdl.Wait()}) {
+		case wake.Closed:
+			return 0, c.closedError(op)
+		case wake.Expired:
+			return 0, c.timeoutError(op)
 		}
-	}
-}
-
-// sendOnce makes one non-blocking send on the sending descriptor, which
-// cannot be closed meanwhile.
-func (c *Conn) sendOnce(b []byte, sa *sockaddr) (int, error) {
-	c.fdMu.RLock()
-	defer c.fdMu.RUnlock()
-	if c.closed {
-		return 0, net.ErrClosed
-	}
-	return sendto(c.sfd, b, sa)
-}
-
-// waitWritable turns write interest on and waits until the loop reports the
-// socket writable, the socket closes or the deadline dl passes.
-func (c *Conn) waitWritable(op string, dl <-chan struct{}) error {
-	c.spaceWaits.Add(1)
-	c.mu.Lock()
-	if c.writable == nil {
-		c.writable = make(chan struct{})
-	}
-	ch := c.writable
-	if !c.writeOn {
-		c.writeOn = true
-		c.applyInterestLocked(c.w)
-	}
-	c.mu.Unlock()
-	select {
-	case <-ch:
-		return nil
-	case <-c.done:
-		return c.closedError(op)
-	case <-dl:
-		return c.timeoutError(op)
 	}
 }

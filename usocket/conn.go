@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/deadline"
+	"github.com/usocket-go/usocket/internal/fdlife"
+	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
@@ -44,7 +46,7 @@ type Conn struct {
 // never at the Conn, so that the event loop does not keep a dropped Conn
 // alive and its cleanup can close it.
 type conn struct {
-	fd    fdLife
+	fd    fdlife.FD
 	raddr *net.TCPAddr
 	laddr atomic.Pointer[net.TCPAddr]
 
@@ -95,15 +97,15 @@ func startConn(r *reactor.Reactor, fd int, raddr, laddr netip.AddrPort, limit in
 		}
 	}
 	c := &conn{
-		raddr: net.TCPAddrFromAddrPort(unmapAddrPort(raddr)),
+		raddr: net.TCPAddrFromAddrPort(sockaddr.Unmap(raddr)),
 		done:  make(chan struct{}),
 		wmu:   wake.NewLock(),
 	}
 	if laddr.IsValid() { // errors name both ends
-		c.laddr.Store(net.TCPAddrFromAddrPort(unmapAddrPort(laddr)))
+		c.laddr.Store(net.TCPAddrFromAddrPort(sockaddr.Unmap(laddr)))
 	}
-	c.fd.init(fd)
-	if err := c.fd.watch(r, (*connEvents)(c)); err != nil {
+	c.fd.Init(fd)
+	if err := watchFD(&c.fd, r, (*connEvents)(c)); err != nil {
 		return nil, err
 	}
 	pub := &Conn{c}
@@ -119,10 +121,10 @@ func (c *conn) dropped() { _ = c.close(false) }
 // standard library does), the read deadline or the read timeout passes, or
 // the connection is closed.
 func (c *Conn) Read(b []byte) (int, error) {
-	if !c.fd.acquire() {
+	if !c.fd.Acquire() {
 		return 0, c.opError("read", net.ErrClosed)
 	}
-	defer c.fd.release()
+	defer c.fd.Release()
 	if len(b) == 0 {
 		return 0, nil
 	}
@@ -136,7 +138,7 @@ func (c *Conn) Read(b []byte) (int, error) {
 			return 0, c.timeoutError("read")
 		}
 		seq := c.rd.Seq() // before the read: an edge after it is not lost
-		n, err := readFD(c.fd.fd, b)
+		n, err := readFD(c.fd.Sysfd, b)
 		if err != unix.EAGAIN {
 			switch {
 			case err != nil:
@@ -182,10 +184,10 @@ func (c *conn) waitError(r wake.Result, op string) error {
 // much was written), or the connection is closed. A Write waiting for
 // another to finish is bounded by the same deadline and timeout.
 func (c *Conn) Write(b []byte) (int, error) {
-	if !c.fd.acquire() {
+	if !c.fd.Acquire() {
 		return 0, c.opError("write", net.ErrClosed)
 	}
-	defer c.fd.release()
+	defer c.fd.Release()
 	ct := callTimer{d: time.Duration(c.wto.Load())}
 	defer ct.stop()
 	if c.wdl.Expired() {
@@ -201,7 +203,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 			return n, c.timeoutError("write")
 		}
 		seq := c.wr.Seq()
-		k, err := writeFD(c.fd.fd, b[n:])
+		k, err := writeFD(c.fd.Sysfd, b[n:])
 		if k > 0 {
 			n += k
 		}
@@ -221,8 +223,10 @@ func (c *Conn) Write(b []byte) (int, error) {
 }
 
 // Close closes the connection: it wakes blocked calls, refuses further
-// use, and closes the socket, before it returns when no call is in flight,
-// else as the last call in flight returns. It is the Go form of usocket's
+// use, and closes the socket before it returns: at once when no call is in
+// flight, else, as *net.TCPConn does, once the woken calls have left (the
+// last one out closes it; called from a SyscallConn Control function it
+// does not wait for that function). It is the Go form of usocket's
 // SOCKET-CLOSE; as with close(2) and *net.TCPConn (and unlike SBCL), what
 // was written is still sent by the kernel (use Abort to drop it). It never
 // waits for an event loop, so it may be called from a reactor callback.
@@ -236,14 +240,14 @@ func (c *conn) close(abort bool) error {
 	if c.closed.Swap(true) {
 		return c.opError("close", net.ErrClosed)
 	}
-	if abort && c.fd.acquire() {
-		_ = unix.SetsockoptLinger(c.fd.fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
-		c.fd.release()
+	if abort && c.fd.Acquire() {
+		_ = unix.SetsockoptLinger(c.fd.Sysfd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+		c.fd.Release()
 	}
-	c.finish() // wake parked calls first, so the last one out closes soon
-	c.fd.startClose()
+	c.finish() // wake parked calls first: they leave at once
 	c.rdl.Stop()
 	c.wdl.Stop()
+	c.fd.Close()
 	return nil
 }
 
@@ -309,6 +313,8 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
+// deadlineCheck fails with net.ErrClosed inside a *net.OpError once the
+// Conn is closed; for methods that make no system call.
 func (c *conn) deadlineCheck() error {
 	if c.closed.Load() {
 		return c.opError("set", net.ErrClosed)
@@ -328,11 +334,11 @@ func (c *conn) notifyDeadline() {
 // its side, the socket has an error, or the connection is closed or shut
 // down for reading. It makes Conn a waitlist.Source.
 func (c *Conn) Ready() bool {
-	if c.rdShut.Load() || !c.fd.acquire() {
+	if c.rdShut.Load() || !c.fd.Acquire() {
 		return true
 	}
-	defer c.fd.release()
-	return peekReady(c.fd.fd)
+	defer c.fd.Release()
+	return peekReady(c.fd.Sysfd)
 }
 
 // WaitSignal returns the connection's readiness signal, for package

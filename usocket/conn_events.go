@@ -24,5 +24,5 @@ func (e *connEvents) OnWritable(*reactor.Watcher) { e.wr.Notify() }
 func (e *connEvents) OnClose(*reactor.Watcher, error) {
 	c := (*conn)(e)
 	c.finish()
-	c.fd.startClose()
+	c.fd.StartClose()
 }

@@ -67,7 +67,7 @@ func makeConnPair(ctx context.Context, ln *Listener) (*Conn, *Conn, error) {
 func waitGone(t *testing.T, c *Conn) {
 	t.Helper()
 	select {
-	case <-c.fd.gone:
+	case <-c.fd.Gone():
 	case <-time.After(testTimeout):
 		t.Fatal("connection not closed by the reactor in time")
 	}

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/reactor"
 )
 
@@ -46,7 +47,11 @@ type Dialer struct {
 	// ReadBufferLimit bounds the received bytes waiting for the reader: it
 	// is the size asked for the socket's receive buffer (SO_RCVBUF, which
 	// Linux doubles for its bookkeeping). Once it is full, TCP flow control
-	// holds the peer back. 0 means DefaultReadBufferLimit.
+	// holds the peer back. 0, the default, leaves SO_RCVBUF alone: the
+	// kernel then autotunes the buffer, which a fixed size turns off (a
+	// fixed buffer caps throughput near its size per round trip and can
+	// stall transfers under load). Set it only to bound memory per
+	// connection below what the kernel would choose.
 	ReadBufferLimit int
 
 	// Control, if not nil, is called after creating the socket and before
@@ -173,11 +178,7 @@ func dialInputError(network string, err error) error {
 // as plain IPv4, or the zero AddrPort.
 func addrPortOf(a net.Addr) netip.AddrPort {
 	if t, ok := a.(*net.TCPAddr); ok {
-		return unmapAddrPort(t.AddrPort())
+		return sockaddr.Unmap(t.AddrPort())
 	}
 	return netip.AddrPort{}
-}
-
-func unmapAddrPort(ap netip.AddrPort) netip.AddrPort {
-	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 }

@@ -36,9 +36,11 @@
 // design of Go's own poller: Read and Write make their system calls from
 // the calling goroutine, and only when the socket is not ready do they
 // park, until the loop reports a readiness edge. Nothing is buffered in
-// user space: received bytes stay in the kernel until Read takes them, at
-// most [Dialer.ReadBufferLimit] ([DefaultReadBufferLimit], 256 KiB, set as
-// SO_RCVBUF), so TCP flow control holds a fast peer back; Write returns
+// user space: received bytes stay in the kernel until Read takes them, in
+// a receive buffer the kernel autotunes (SO_RCVBUF is set only when
+// [Dialer.ReadBufferLimit] or [ListenConfig.ReadBufferLimit] asks for a
+// size, which turns autotuning off), so TCP flow control holds a fast peer
+// back; Write returns
 // once the kernel has taken all of its buffer. The peer's FIN is an io.EOF
 // to Read while writing goes on (half-close); Close closes the socket, and
 // the kernel still sends what was written; Abort resets.
@@ -95,6 +97,13 @@
 // is shared by every Conn and Listener that does not name its own in
 // [Dialer.Reactor] or [ListenConfig.Reactor]. Tests that want no goroutine
 // left at exit call reactor.CloseDefault.
+//
+// From a reactor callback (code running on an event loop), Close, Abort,
+// CloseRead, CloseWrite, the deadline and option setters and Ready are
+// safe: none waits for a loop. A call that would park (a Read with no
+// data, an Accept with no connection, a Write into a full buffer) must not
+// be made there: the edge that would wake it is reported by a loop, maybe
+// the one it blocks; it would only end at its deadline or timeout.
 //
 // # Mapping from Common Lisp usocket
 //

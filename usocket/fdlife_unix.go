@@ -3,87 +3,25 @@
 package usocket
 
 import (
-	"net/netip"
 	"os"
-	"sync/atomic"
 	"syscall"
 
-	"github.com/usocket-go/usocket/internal/fdref"
+	"github.com/usocket-go/usocket/internal/fdlife"
 	"github.com/usocket-go/usocket/reactor"
 	"golang.org/x/sys/unix"
 )
 
-// fdLife guards a non-blocking descriptor that user goroutines read,
-// write and accept on directly while an edge watcher (reactor.WatchEdge)
-// tells them when to retry. It follows Go's internal/poll without a lock
-// across any system call: each use takes a reference (acquire) and drops
-// it after the call (release); closing refuses new references
-// (fdref.Ref). Whoever ends the last use once closing has begun (Close
-// itself when no call is in flight, else the last call out) unregisters
-// the watcher synchronously (reactor.Watcher.Release) and closes the
-// descriptor, from its own goroutine: no event loop round trip, so Close
-// with no call in flight has closed the socket when it returns, and the
-// number cannot be reused while anyone might still use it.
-type fdLife struct {
-	fd   int
-	w    atomic.Pointer[reactor.Watcher] // set once registered
-	ref  fdref.Ref                       // the goroutines using fd
-	gone chan struct{}                   // closed once the descriptor is closed
-}
-
-func (f *fdLife) init(fd int) {
-	f.fd = fd
-	f.gone = make(chan struct{})
-}
-
-// watch registers the descriptor with r; on failure it is closed.
-func (f *fdLife) watch(r *reactor.Reactor, h reactor.FDHandler) error {
-	w, err := r.WatchEdge(f.fd, h)
+// watchFD registers f's descriptor with r for h in edge-triggered mode
+// (reactor.WatchEdge); on failure the descriptor is closed. The lifetime
+// of the descriptor is internal/fdlife's.
+func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler) error {
+	w, err := r.WatchEdge(f.Sysfd, h)
 	if err != nil {
-		_ = unix.Close(f.fd)
+		_ = unix.Close(f.Sysfd)
 		return err
 	}
-	f.w.Store(w)
+	f.SetWatcher(w)
 	return nil
-}
-
-// acquire takes a reference; false once closing has begun.
-func (f *fdLife) acquire() bool { return f.ref.Acquire() }
-
-// release drops a reference taken by acquire; the last one after closing
-// began closes the descriptor.
-func (f *fdLife) release() {
-	if f.ref.Release() {
-		f.destroy()
-	}
-}
-
-// startClose refuses new references and closes the descriptor now if
-// nobody uses it; it does nothing if closing had begun already.
-func (f *fdLife) startClose() {
-	if f.ref.MarkClosing() {
-		f.destroy()
-	}
-}
-
-// destroy runs once, when closing and unused: the watcher is unregistered
-// (OnClose follows on the loop), then the descriptor closed.
-func (f *fdLife) destroy() {
-	if w := f.w.Load(); w != nil {
-		_ = w.Release() // ErrClosed: the loop unregistered it already
-	}
-	_ = unix.Close(f.fd)
-	close(f.gone)
-}
-
-// closed reports whether the descriptor has been closed.
-func (f *fdLife) closed() bool {
-	select {
-	case <-f.gone:
-		return true
-	default:
-		return false
-	}
 }
 
 // detachFD takes the descriptor of a standard-library socket: it is
@@ -156,16 +94,4 @@ func pollNow(fd int, events int16) bool {
 			return n > 0
 		}
 	}
-}
-
-// sockAddrPort is the address of an inet sockaddr, IPv4-mapped addresses
-// as plain IPv4, or the zero AddrPort.
-func sockAddrPort(sa unix.Sockaddr) netip.AddrPort {
-	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
-		return netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port))
-	case *unix.SockaddrInet6:
-		return unmapAddrPort(netip.AddrPortFrom(netip.AddrFrom16(a.Addr), uint16(a.Port)))
-	}
-	return netip.AddrPort{}
 }

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/deadline"
+	"github.com/usocket-go/usocket/internal/fdlife"
 	"github.com/usocket-go/usocket/internal/sock"
+	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
@@ -107,8 +109,8 @@ func (lc *ListenConfig) Listen(ctx context.Context, host string, port int) (*Lis
 			return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: os.NewSyscallError("listen", err)})
 		}
 	}
-	l.fd.init(fd)
-	if err := l.fd.watch(r, (*listenEvents)(l)); err != nil {
+	l.fd.Init(fd)
+	if err := watchFD(&l.fd, r, (*listenEvents)(l)); err != nil {
 		return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: err})
 	}
 	pub := &Listener{l}
@@ -146,7 +148,7 @@ type Listener struct {
 // listener is a Listener's state; the watcher's handler points here, so
 // that the event loop does not keep a dropped Listener alive.
 type listener struct {
-	fd        fdLife
+	fd        fdlife.FD
 	r         *reactor.Reactor // runs the listener and its connections
 	addr      *net.TCPAddr
 	reuse     bool
@@ -196,16 +198,16 @@ func (l *Listener) AcceptConn(ctx context.Context) (*Conn, error) {
 }
 
 func (l *Listener) accept(ctx context.Context) (*Conn, error) {
-	if !l.fd.acquire() {
+	if !l.fd.Acquire() {
 		return nil, l.opError(net.ErrClosed)
 	}
-	defer l.fd.release()
+	defer l.fd.Release()
 	for {
 		if l.dl.Expired() {
 			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
 		}
 		seq := l.rd.Seq() // before accept: an edge after it is not lost
-		fd, sa, err := sock.Accept(l.fd.fd)
+		fd, sa, err := sock.Accept(l.fd.Sysfd)
 		switch err {
 		case nil:
 			return l.startConn(fd, sa)
@@ -232,10 +234,10 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 func (l *listener) startConn(fd int, sa unix.Sockaddr) (*Conn, error) {
 	var laddr netip.AddrPort
 	if ls, err := unix.Getsockname(fd); err == nil {
-		laddr = sockAddrPort(ls)
+		laddr = sockaddr.FromSockaddr(ls)
 	}
 	_ = optNoDelay.set(fd, 1) // usocket's default, and the standard library's
-	c, err := startConn(l.r, fd, sockAddrPort(sa), laddr, l.readLimit)
+	c, err := startConn(l.r, fd, sockaddr.FromSockaddr(sa), laddr, l.readLimit)
 	if err != nil {
 		return nil, l.opError(err)
 	}
@@ -254,9 +256,8 @@ func (l *listener) close() error {
 		return l.opErrorOp("close", net.ErrClosed)
 	}
 	l.finish()
-	l.fd.startClose()
 	l.dl.Stop()
-	<-l.fd.gone
+	l.fd.Close()
 	return nil
 }
 
@@ -275,7 +276,7 @@ func (l *Listener) Addr() net.Addr { return l.addr }
 
 // AddrPort returns the bound address and port: the Go form of usocket's
 // GET-LOCAL-NAME on a server socket.
-func (l *Listener) AddrPort() netip.AddrPort { return unmapAddrPort(l.addr.AddrPort()) }
+func (l *Listener) AddrPort() netip.AddrPort { return sockaddr.Unmap(l.addr.AddrPort()) }
 
 // SetDeadline sets the deadline for Accept, as on a *net.TCPListener: a
 // blocked Accept is woken when it passes and returns a timeout error for
@@ -296,7 +297,8 @@ func (l *Listener) ReuseAddress() bool { return l.reuse }
 
 // Option returns a listener option by usocket's name: only
 // OptionReuseAddress (a bool) applies to server sockets; other names give
-// an *ImplementationError matching ErrUnimplemented.
+// an *ImplementationError matching ErrUnimplemented. After Close it fails
+// with net.ErrClosed inside a *net.OpError, as every method does.
 func (l *Listener) Option(name OptionName) (any, error) {
 	if l.closed.Load() {
 		return nil, l.opErrorOp("get", net.ErrClosed)
@@ -314,7 +316,8 @@ func (l *Listener) Option(name OptionName) (any, error) {
 // SetOption exists for symmetry with Conn.SetOption. SO_REUSEADDR only
 // matters before bind, so setting OptionReuseAddress on a listening socket
 // gives an *ImplementationError matching ErrUnsupported (use
-// ListenConfig.ReuseAddress); other names match ErrUnimplemented.
+// ListenConfig.ReuseAddress); other names match ErrUnimplemented. After
+// Close it fails with net.ErrClosed inside a *net.OpError.
 func (l *Listener) SetOption(name OptionName, v any) error {
 	if l.closed.Load() {
 		return l.opErrorOp("set", net.ErrClosed)
@@ -336,11 +339,11 @@ func (l *Listener) SetOption(name OptionName, v any) error {
 // in the backlog (polled without blocking) or the listener is closed. It
 // makes Listener a waitlist.Source.
 func (l *Listener) Ready() bool {
-	if !l.fd.acquire() {
+	if !l.fd.Acquire() {
 		return true
 	}
-	defer l.fd.release()
-	return pollReady(l.fd.fd)
+	defer l.fd.Release()
+	return pollReady(l.fd.Sysfd)
 }
 
 // WaitSignal returns the listener's readiness signal, for package waitlist.

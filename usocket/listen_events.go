@@ -23,5 +23,5 @@ func (e *listenEvents) OnWritable(*reactor.Watcher) {}
 func (e *listenEvents) OnClose(*reactor.Watcher, error) {
 	l := (*listener)(e)
 	l.finish()
-	l.fd.startClose()
+	l.fd.StartClose()
 }

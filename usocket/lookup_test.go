@@ -35,9 +35,10 @@ type fakeDNS struct {
 	records map[string][]netip.Addr
 	rcode   int
 
-	mu    sync.Mutex
-	conns []net.Conn
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	conns   []net.Conn
+	stopped bool // the test ended: dial refuses (a lookup may outlive its call)
+	wg      sync.WaitGroup
 }
 
 // resolver returns a usocket.Resolver that only ever talks to f. It stops
@@ -45,6 +46,7 @@ type fakeDNS struct {
 func (f *fakeDNS) resolver(t *testing.T) *usocket.Resolver {
 	t.Cleanup(func() {
 		f.mu.Lock()
+		f.stopped = true
 		for _, c := range f.conns {
 			c.Close()
 		}
@@ -54,11 +56,18 @@ func (f *fakeDNS) resolver(t *testing.T) *usocket.Resolver {
 	return &usocket.Resolver{Net: &net.Resolver{PreferGo: true, Dial: f.dial}}
 }
 
+// dial connects the resolver to a new server goroutine. A lookup whose
+// call was canceled may still dial after the test ended; everything it
+// touches is guarded by mu, and once stopped it is refused, so nothing
+// races the test's cleanup and no server outlives it.
 func (f *fakeDNS) dial(ctx context.Context, network, address string) (net.Conn, error) {
-	client, server := net.Pipe()
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: net.ErrClosed}
+	}
+	client, server := net.Pipe()
 	f.conns = append(f.conns, server)
-	f.mu.Unlock()
 	f.wg.Add(1)
 	go f.serve(server)
 	return client, nil
@@ -356,3 +365,22 @@ func TestLookupAddrLoopback(t *testing.T) {
 
 // testCtx bounds a lookup test's blocking steps.
 func testCtx(t *testing.T) context.Context { return testkit.Context(t, 10*time.Second) }
+
+// TestFakeDNSRefusesAfterCleanup: a canceled lookup's goroutine can dial
+// the fake server after its test ended (the cause of a data race seen
+// under -race -shuffle=on, issue 12); such a dial must be refused, not
+// start a server that races the cleanup and outlives the test.
+func TestFakeDNSRefusesAfterCleanup(t *testing.T) {
+	f := &fakeDNS{rcode: rcodeNX}
+	t.Run("lookup", func(t *testing.T) {
+		r := f.resolver(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, _ = r.LookupHost(ctx, "canceled.test")
+	})
+	c, err := f.dial(context.Background(), "tcp", "fake:53")
+	if err == nil {
+		c.Close()
+		t.Fatal("fake DNS server accepted a dial after its test's cleanup")
+	}
+}

@@ -47,7 +47,8 @@ func (c *Conn) SetWriteBuffer(bytes int) error {
 // longer than d for data fails with a timeout error, as if a deadline had
 // passed. It bounds every call on its own and never pushes the read
 // deadline later: a Read ends at whichever comes first. 0 removes it; a
-// negative d gives an *InputError.
+// negative d gives an *InputError; after Close the error matches
+// net.ErrClosed.
 func (c *Conn) SetReadTimeout(d time.Duration) error {
 	if d < 0 {
 		return &InputError{Op: "SetReadTimeout", Arg: "timeout", Value: d, Reason: "negative"}
@@ -87,6 +88,9 @@ func (c *Conn) WriteTimeout() time.Duration { return time.Duration(c.wto.Load())
 // of other socket kinds (OptionReuseAddress, OptionBroadcast), give an
 // *ImplementationError matching ErrUnimplemented, as usocket does.
 func (c *Conn) Option(name OptionName) (any, error) {
+	if err := c.deadlineCheck(); err != nil {
+		return nil, err
+	}
 	n, err := ParseOptionName(string(name))
 	if err != nil {
 		return nil, err
@@ -157,24 +161,19 @@ func (c *Conn) getBool(o sockopt) (bool, error) {
 	return v != 0, err
 }
 
-// control runs f on the open descriptor; after Close it fails with
-// net.ErrClosed inside a *net.OpError.
+// control runs f on the open descriptor, releasing it even if f panics;
+// after Close it fails with net.ErrClosed inside a *net.OpError.
 func (c *Conn) control(op string, f func(fd int) error) error {
-	if !c.fd.acquire() {
+	if !c.fd.Acquire() {
 		return c.opError(op, net.ErrClosed)
 	}
-	err := c.withFD(f)
+	defer c.fd.Release()
+	var err error
+	c.fd.RunUser(func(fd int) { err = f(fd) })
 	if err != nil {
 		return c.opError(op, err)
 	}
 	return nil
-}
-
-// withFD runs f on the descriptor under the reference the caller took,
-// releasing it even if f panics.
-func (c *Conn) withFD(f func(fd int) error) error {
-	defer c.fd.release()
-	return f(c.fd.fd)
 }
 
 func boolInt(b bool) int {

@@ -36,6 +36,11 @@
 // matches os.ErrDeadlineExceeded and is a net.Error with Timeout() true.
 // When the context is done first, the error is ctx.Err().
 //
+// Add, Remove, RemoveAll and a poll (timeout 0) never block, so they may be
+// called from a reactor callback; a wait with a timeout must not be, since
+// the readiness it waits for is reported by a loop, maybe the one it
+// would block (it would only end at its timeout or context).
+//
 // # Concurrency
 //
 // All functions and methods are safe for concurrent use. Waits on different

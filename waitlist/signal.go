@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"weak"
 )
 
 // Signal is a readiness notifier held by a socket (usually as a field; see
@@ -12,9 +13,14 @@ import (
 //
 // The socket's producers (event-loop goroutines) call [Signal.Notify];
 // Lists subscribe to it while the socket is one of their members.
+//
+// The Signal holds its subscribers weakly: an event loop that keeps the
+// socket's Signal reachable does not keep the Lists holding the socket, nor
+// through them the socket itself, alive, so a socket dropped with its
+// List can still be collected (and closed by its cleanup).
 type Signal struct {
-	mu   sync.Mutex                // serialises subscribe and unsubscribe
-	subs atomic.Pointer[[]*member] // copy-on-write list of subscribers
+	mu   sync.Mutex                             // serialises subscribe and unsubscribe
+	subs atomic.Pointer[[]weak.Pointer[member]] // copy-on-write list of subscribers
 }
 
 // Notify tells every List holding the socket that it may have become
@@ -31,8 +37,10 @@ func (s *Signal) Notify() {
 	if p == nil {
 		return
 	}
-	for _, m := range *p {
-		m.notify()
+	for _, w := range *p {
+		if m := w.Value(); m != nil { // nil: its List was collected
+			m.notify()
+		}
 	}
 }
 
@@ -40,12 +48,15 @@ func (s *Signal) Notify() {
 func (s *Signal) subscribe(m *member) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var next []*member
+	var next []weak.Pointer[member]
 	if p := s.subs.Load(); p != nil {
-		next = slices.Clip(append(slices.Clone(*p), m))
-	} else {
-		next = []*member{m}
+		for _, w := range *p {
+			if w.Value() != nil { // drop members of collected Lists
+				next = append(next, w)
+			}
+		}
 	}
+	next = slices.Clip(append(next, weak.Make(m)))
 	s.subs.Store(&next)
 }
 
@@ -57,7 +68,7 @@ func (s *Signal) unsubscribe(m *member) {
 	if p == nil {
 		return
 	}
-	i := slices.Index(*p, m)
+	i := slices.Index(*p, weak.Make(m))
 	if i < 0 {
 		return
 	}
