@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"net"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -50,5 +51,39 @@ func BenchmarkEchoStream(b *testing.B) {
 	}
 	if err := <-done; err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkWriteQueue is Conn.Write alone, without syscalls: the copy into
+// the connection's buffer and the accounting of queued bytes (per
+// connection and, with the memory limit, reactor-wide). A service pass is
+// marked pending, so Write does not wake the loop; every 64 Writes the
+// queue is emptied in place and accounted as service and flush account a
+// take and a send.
+func BenchmarkWriteQueue(b *testing.B) {
+	r, err := New(WithLoops(1), WithErrorHook(func(err error) { b.Error(err) }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	c := newConn(r.loops[0], -1, echo(), netip.AddrPort{})
+	c.sched.Store(true)
+	msg := make([]byte, 64)
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Write(msg); err != nil {
+			b.Fatal(err)
+		}
+		if i%64 == 63 { // as flush accounts a send
+			c.mu.Lock()
+			n := len(*c.out)
+			*c.out = (*c.out)[:0]
+			c.mu.Unlock()
+			c.loop.budgetAccount(int64(n)) // as service accounts a take
+			c.queued.Add(int64(-n))
+			c.budgetSent(n)
+		}
 	}
 }

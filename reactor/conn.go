@@ -30,6 +30,7 @@ type Conn struct {
 	lingerT    *Timer
 	idleT      *Timer
 	timers     []*Timer // armed by AfterFunc, stopped when the connection ends
+	budgetIdx  int      // position in loop.budget.paused while stBudget is set
 
 	sched  atomic.Bool  // a service pass is pending: Write need not wake the loop
 	ref    fdref.Ref    // keeps fd open for Control and LocalAddrPort
@@ -56,6 +57,7 @@ const (
 	stClosing                          // graceful close in progress
 	stClosed                           // fd closed, OnClose called
 	stBlocked                          // outbound queue above the high-water mark
+	stBudget                           // read interest off by the reactor's memory limit
 )
 
 type request uint8
@@ -188,6 +190,9 @@ func (c *Conn) request(r request) error {
 // report, once it resumes, as the data still unread and then EOF.
 // Use an idle timeout (WithIdleTimeout) to bound connections that may stay
 // paused for good.
+//
+// This pause is the handler's own: the reactor's memory limit
+// (WithMemoryLimit) pauses reading separately, and neither lifts the other.
 func (c *Conn) PauseRead() error { return c.setPause(true) }
 
 // ResumeRead undoes PauseRead.

@@ -79,7 +79,13 @@ func (c *Conn) hangUp() {
 
 // read performs one read and delivers what it got.
 func (c *Conn) read() {
-	n, err := unix.Read(c.fd, c.loop.buf)
+	buf := c.loop.buf
+	if c.loop.r.budget.over() {
+		if buf = c.budgetReadBuf(); buf == nil {
+			return
+		}
+	}
+	n, err := unix.Read(c.fd, buf)
 	switch {
 	case n > 0:
 		c.touch()
@@ -87,7 +93,7 @@ func (c *Conn) read() {
 			return // draining the peer after our Close: the data is dropped
 		}
 		c.sched.Store(true)
-		c.callData(c.loop.buf[:n])
+		c.callData(buf[:n])
 		c.service()
 	case err == nil: // n == 0: the peer's FIN
 		c.state |= stPeerEOF
@@ -114,10 +120,11 @@ func (c *Conn) service() {
 	}
 	c.sched.Store(false)
 	c.mu.Lock()
-	c.takeOutput()
+	taken := c.takeOutput()
 	req, pause := c.req, c.wantPause
 	c.req = 0
 	c.mu.Unlock()
+	c.loop.budgetAccount(int64(taken))
 
 	if req&reqAbort != 0 {
 		c.abort(nil)
@@ -137,17 +144,20 @@ func (c *Conn) service() {
 	c.flush()
 }
 
-// takeOutput moves c.out behind the queue. Called with c.mu held.
-func (c *Conn) takeOutput() {
+// takeOutput moves c.out behind the queue and returns how many bytes it
+// moved. Called with c.mu held.
+func (c *Conn) takeOutput() int {
 	if c.out == nil {
-		return
+		return 0
 	}
-	if len(*c.out) == 0 {
+	n := len(*c.out)
+	if n == 0 {
 		bufpool.Put(c.out)
 	} else {
 		c.wq.push(c.out)
 	}
 	c.out = nil
+	return n
 }
 
 // flush writes what it can, then settles water marks, pending shutdowns and
@@ -157,6 +167,7 @@ func (c *Conn) flush() {
 		n, err := c.wq.send(c.fd, c.loop.iov)
 		if n > 0 {
 			c.queued.Add(int64(-n))
+			c.budgetSent(n)
 			c.touch()
 		}
 		if err != nil && err != unix.EAGAIN && err != unix.EINTR {
@@ -203,7 +214,7 @@ func (c *Conn) checkWaterMarks() {
 // updateInterest registers exactly the events the connection waits for.
 func (c *Conn) updateInterest() {
 	var want uint32
-	if c.state&(stPaused|stPeerEOF) == 0 || (c.state&stClosing != 0 && c.state&stPeerEOF == 0) {
+	if c.state&(stPaused|stPeerEOF|stBudget) == 0 || (c.state&stClosing != 0 && c.state&stPeerEOF == 0) {
 		want |= readEvents
 	}
 	if !c.wq.empty() {
@@ -296,6 +307,7 @@ func (c *Conn) markClosed() {
 	c.out = nil
 	c.mu.Unlock()
 	bufpool.Put(out)
+	c.budgetDrop()
 }
 
 // shutdown is called when the loop stops.

@@ -87,7 +87,11 @@
 //
 // Write copies its bytes into the connection's queue and returns at once;
 // writes are sent in order and each is atomic. Buffered reports what is
-// queued; bound it yourself, or with a WriteNotifier.
+// queued; bound it yourself, or with a WriteNotifier. The reactor bounds the
+// total over all connections (WithMemoryLimit, 256 MiB by default): past it,
+// connections whose output is not draining stop reading until it drains or
+// the total falls below half the limit, so peers that never read cannot
+// exhaust the process.
 //
 // PauseRead turns the descriptor's read interest off: the kernel buffers
 // fill and TCP flow control holds the peer back, so a slow consumer costs no

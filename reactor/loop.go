@@ -39,6 +39,7 @@ type loop struct {
 	fds    []registration // indexed by file descriptor
 	gen    uint32         // generation of the latest registration
 	timers timerHeap
+	budget loopBudget   // the loop's share of the memory limit's work
 	conns  atomic.Int64 // open connections, readable from anywhere
 
 	// emptyReads counts reads that found nothing after a readiness event.

@@ -33,6 +33,14 @@ type Options struct {
 	ErrorHook func(error)
 	// IdleWait is how a loop with nothing to do waits; see IdleWait.
 	IdleWait IdleWait
+	// MemoryLimit bounds the output queued by all connections together, in
+	// bytes. Past it, connections holding unsent output stop reading (those
+	// that read while the limit is passed get small reads) until their own
+	// queue drains or the total falls below half the limit; the error hook
+	// hears ErrMemoryLimit, MemoryStats counts the pauses. The pause is
+	// separate from PauseRead. 0 means DefaultMemoryLimit (lower under a
+	// GOMEMLIMIT), NoMemoryLimit none.
+	MemoryLimit int64
 }
 
 // IdleWait chooses how an idle loop waits for its next event.
@@ -110,6 +118,9 @@ func (o *Options) normalize() error {
 	}
 	if o.WriteLowWater == 0 || o.WriteLowWater > o.WriteHighWater {
 		o.WriteLowWater = o.WriteHighWater / 4
+	}
+	if o.MemoryLimit == 0 {
+		o.MemoryLimit = defaultMemoryLimit()
 	}
 	if o.Linger == 0 {
 		o.Linger = 30 * time.Second

@@ -20,6 +20,15 @@ type outQueue struct {
 
 func (q *outQueue) empty() bool { return len(q.bufs) == 0 }
 
+// size counts the bytes queued; it walks the queue.
+func (q *outQueue) size() int {
+	n := -q.off
+	for _, b := range q.bufs {
+		n += len(*b)
+	}
+	return n
+}
+
 // push appends a buffer; the queue owns it from now on.
 func (q *outQueue) push(b *[]byte) {
 	if q.bufs == nil {

@@ -22,6 +22,8 @@ type Reactor struct {
 
 	draining atomic.Bool   // Shutdown is waiting for connections to close
 	connGone chan struct{} // pinged (non-blocking) when a connection closes while draining
+
+	budget memBudget // queued output of all connections; see WithMemoryLimit
 }
 
 // New starts a reactor with its loops running.
@@ -35,6 +37,7 @@ func New(opts ...Option) (*Reactor, error) {
 	if err := r.opts.normalize(); err != nil {
 		return nil, err
 	}
+	r.budget.init(r.opts.MemoryLimit)
 	for i := 0; i < r.opts.Loops; i++ {
 		l, err := newLoop(r, i)
 		if err != nil {

@@ -47,3 +47,29 @@ func TestGetDoesNotAllocateInSteadyState(t *testing.T) {
 		t.Fatalf("Get/Put allocated %v times per run", n)
 	}
 }
+
+// TestPutKeepsAtMostTheCap: buffers of a capped class put back beyond the
+// cap are dropped, not pooled, so a crowd that leaves does not leave its
+// queues' memory behind in the pool.
+func TestPutKeepsAtMostTheCap(t *testing.T) {
+	const class = 4 // 256 KiB
+	size, limit := classes[class], int(keep[class])
+	for range 2 * limit { // empty the pool (it holds fewer): a miss resets the count
+		Get(size)
+	}
+	mine := make(map[*[]byte]bool)
+	for range limit + 100 {
+		b := make([]byte, 0, size)
+		mine[&b] = true
+		Put(&b)
+	}
+	hits := 0
+	for range limit + 100 {
+		if mine[Get(size)] {
+			hits++
+		}
+	}
+	if hits > limit {
+		t.Fatalf("%d buffers of %d bytes came back from the pool, want at most %d", hits, size, limit)
+	}
+}
