@@ -167,10 +167,14 @@ func (w *Watcher) apply() {
 
 // Execute runs f on the watcher's loop. A panic in f is handled as one in
 // an FDHandler method: it is reported and the watcher closed. A nil f gives
-// ErrNilHandler.
+// ErrNilHandler. Once Close was called or the watcher ended, Execute
+// returns ErrClosed; and f does not run if OnClose came before its turn.
 func (w *Watcher) Execute(f func()) error {
 	if f == nil {
 		return ErrNilHandler
+	}
+	if w.closed.Load() {
+		return ErrClosed
 	}
 	return w.loop.run(watchExecTask, &watchFunc{w: w, f: f})
 }
@@ -182,7 +186,9 @@ type watchFunc struct {
 
 func watchExecTask(p any) error {
 	x := p.(*watchFunc)
-	x.w.call(func(*Watcher) { x.f() })
+	if !x.w.gone {
+		x.w.call(func(*Watcher) { x.f() })
+	}
 	return nil
 }
 
