@@ -68,7 +68,11 @@ type ConfigError struct {
 	Field string // the struct field
 	Value any
 	Why   string
+	Err   error // what it matches, if anything (errors.ErrUnsupported)
 }
+
+// Unwrap returns Err.
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 // Error implements error.
 func (e *ConfigError) Error() string {

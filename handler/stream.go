@@ -128,6 +128,9 @@ func (sv *StreamServer) listen(ctx context.Context) (*Server, error) {
 			return nil, &ConfigError{Field: f.name, Value: f.v, Why: "negative"}
 		}
 	}
+	if sv.IdleTimeout > 0 && !idleTimeoutSupported {
+		return nil, &ConfigError{Field: "IdleTimeout", Value: sv.IdleTimeout, Why: "not supported on this platform (it needs Linux's TCP_INFO)", Err: errors.ErrUnsupported}
+	}
 	lc := usocket.ListenConfig{ReuseAddress: sv.ReuseAddress, ReusePort: sv.ReusePort, Backlog: sv.Backlog, Reactor: sv.Reactor}
 	ln, err := lc.Listen(ctx, sv.Host, sv.Port)
 	if err != nil {

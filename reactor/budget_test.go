@@ -173,16 +173,19 @@ func ensureNoFile(t *testing.T, n uint64) {
 	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &old); err != nil {
 		t.Fatalf("getrlimit: %v", err)
 	}
-	if old.Cur >= n {
+	if uint64(old.Cur) >= n {
 		return
 	}
-	if old.Max < n {
+	if uint64(old.Max) < n {
 		t.Fatalf("RLIMIT_NOFILE hard limit %d is below the %d this test needs", old.Max, n)
 	}
 	raised := old
-	raised.Cur = n
+	setRlimit(&raised.Cur, n)
 	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &raised); err != nil {
 		t.Fatalf("setrlimit: %v", err)
 	}
 	t.Cleanup(func() { _ = unix.Setrlimit(unix.RLIMIT_NOFILE, &old) })
 }
+
+// setRlimit stores v in an rlimit field (uint64 on Linux, int64 on the BSDs).
+func setRlimit[T int64 | uint64](field *T, v uint64) { *field = T(v) }

@@ -27,6 +27,17 @@
 // spread over the loops round robin; WithReusePort gives every loop its own
 // SO_REUSEPORT listening socket instead.
 //
+// # Platforms
+//
+// That is the Linux backend, the default there. On macOS and the BSDs the
+// loops run the portable backend instead: the same loop over kqueue, woken
+// through a pipe, its timers driven by the wait's timeout, every IdleWait
+// mode blocking in the kernel wait. Building with -tags usocket_portable
+// selects that backend on Linux too (over epoll), which is how CI runs it.
+// Everything above the poller, and so every guarantee (backpressure,
+// half-close, flushing close, timers, watchers, panic isolation, EMFILE
+// back-off, events routed by registration), is the same code on both.
+//
 // # Callbacks
 //
 // A Handler sees one connection's life as

@@ -3,8 +3,6 @@ package reactor
 import (
 	"fmt"
 	"testing"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestHangUpWithoutErrorIsNotReset: EPOLLERR|EPOLLHUP reported while
@@ -47,7 +45,7 @@ func TestHangUpWithoutErrorIsNotReset(t *testing.T) {
 	// loop, after the pause took effect.
 	hungUp := make(chan struct{})
 	if err := c.Execute(func() {
-		c.onEvent(unix.EPOLLERR | unix.EPOLLHUP)
+		c.onEvent(errEvents)
 		close(hungUp)
 	}); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/sock"
 	"golang.org/x/sys/unix"
 )
 
@@ -255,7 +256,7 @@ const acceptBatch = 64
 
 func (s *listenSocket) onEvent(uint32) {
 	for i := 0; i < acceptBatch && !s.closed && !s.paused; i++ {
-		fd, sa, err := unix.Accept4(s.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		fd, sa, err := sock.Accept(s.fd)
 		if err != nil {
 			switch err {
 			case unix.EAGAIN:

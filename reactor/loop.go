@@ -10,7 +10,7 @@ import (
 )
 
 // pollable is anything registered on a loop's poller: connections,
-// listeners, watchers and the loop's timerfd.
+// listeners, watchers and, on Linux, the loop's timerfd.
 type pollable interface {
 	onEvent(ev uint32)
 	// shutdown releases the fd when the loop stops.
@@ -57,23 +57,12 @@ func newLoop(r *Reactor, idx int) (*loop, error) {
 		return nil, err
 	}
 	l := &loop{r: r, idx: idx, poller: p, buf: make([]byte, r.opts.ReadBufferSize), iov: make([][]byte, 0, maxIov)}
-	if err := l.timers.open(); err != nil {
-		p.close()
-		return nil, err
-	}
-	if err := l.add(l.timers.fd, timerPollable{l}, readEvents); err != nil {
-		l.timers.close()
+	if err := l.openTimers(); err != nil {
 		p.close()
 		return nil, err
 	}
 	return l, nil
 }
-
-// timerPollable routes the timerfd's readiness to the timer heap.
-type timerPollable struct{ l *loop }
-
-func (t timerPollable) onEvent(uint32) { t.l.timers.fire(t.l.safeCall) }
-func (t timerPollable) shutdown(error) {}
 
 // safeCall runs f, reporting a panic to the error hook instead of dying.
 func (l *loop) safeCall(f func()) {
@@ -109,8 +98,8 @@ func (l *loop) dispatch(fd int, gen uint32, ev uint32) {
 // teardown closes everything still registered; runs on the loop goroutine
 // after Polling returned.
 func (l *loop) teardown() {
-	for fd, reg := range l.fds {
-		if reg.p != nil && fd != l.timers.fd {
+	for _, reg := range l.fds {
+		if reg.p != nil {
 			reg.p.shutdown(ErrClosed)
 		}
 	}

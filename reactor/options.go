@@ -64,6 +64,9 @@ const (
 	IdleWaitPark
 )
 
+// On the portable backend (macOS, the BSDs, -tags usocket_portable) every
+// IdleWait mode blocks in the kernel wait (kevent or epoll_wait).
+
 // WithIdleWait sets how idle loops wait.
 func WithIdleWait(w IdleWait) Option { return func(o *Options) { o.IdleWait = w } }
 

@@ -52,7 +52,7 @@ func (q *outQueue) send(fd int, iov [][]byte) (int, error) {
 			}
 			iov = append(iov, *b)
 		}
-		n, err = unix.Writev(fd, iov)
+		n, err = writev(fd, iov)
 		clear(iov)
 	}
 	if n > 0 {

@@ -1,148 +1,45 @@
 package reactor
 
 import (
-	"os"
 	"sync/atomic"
-	"syscall"
 
 	"github.com/panjf2000/gnet/v2/pkg/queue"
-	"golang.org/x/sys/unix"
 )
 
-// Interest and readiness bits, as epoll reports them.
-const (
-	readEvents  = unix.EPOLLIN
-	writeEvents = unix.EPOLLOUT
-	errEvents   = unix.EPOLLERR | unix.EPOLLHUP
-	// edgeEvents is the fixed interest of an edge watcher (WatchEdge).
-	edgeEvents = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
-)
-
-// poller is a loop's epoll instance plus gnet's lock-free task queue.
+// eventPoller is what a loop needs from its poller. Each backend has one
+// poller type that implements it, chosen at build time (no interface call
+// on the hot path; the assertion below keeps the backends in step):
 //
-// How a loop waits when it has nothing to do depends on what it just did.
-// After it handed readiness to a Watcher (whose handler typically wakes a
-// goroutine blocked in the facade's Read or Write), it parks in the Go
-// runtime's own poller (the epoll fd is itself pollable), so the woken
-// goroutine runs at once on the freed processor; blocking the thread in
-// epoll_wait instead, as gnet's netpoll.Poller.Polling does, leaves that
-// goroutine waiting until the scheduler's sysmon retakes the processor
-// (about 27 µs per hand-off, measured on the udp facade). Otherwise — a
-// loop serving callback handlers — it blocks in epoll_wait like gnet,
-// which wakes faster than a park when the machine is idle (the Go poller
-// may have to wake a second, sleeping thread: about 50 µs per message in
-// a cross-process ping-pong on this project's 2-core VM).
-type poller struct {
-	epfd   int
-	efd    int                // eventfd that wakes the loop for queued tasks
-	file   *os.File           // epfd, registered with the Go runtime poller
-	raw    syscall.RawConn    // file's RawConn, to park until epfd is readable
-	tryFn  func(uintptr) bool // p.try as RawConn.Read wants it, made once
-	events []unix.EpollEvent
-	n      int      // events ready after the last wait
-	park   bool     // the last round served a Watcher: wait in the Go poller
-	more   bool     // the last round left tasks queued: do not block
-	mode   IdleWait // how to wait when idle
-
-	tasks  queue.AsyncTaskQueue
-	ran    atomic.Uint64 // tasks run, for Stats
-	wakeup atomic.Int32  // 1 while an eventfd write is pending
-	efdBuf [8]byte
-
-	// testHook, set by tests (on the loop), runs before each event of a
-	// batch is dispatched, with the event's descriptor number.
-	testHook func(fd int)
+//   - poller_linux.go: epoll, an eventfd for wake-ups and a timerfd for
+//     timers (timer_linux.go); the default on Linux and the fastest path.
+//   - poller_portable.go: the readiness loop shared by the BSDs, macOS and,
+//     with the usocket_portable build tag, Linux. It talks to the kernel
+//     through a small kernel type: kqueue (kernel_kqueue.go) or epoll
+//     (kernel_epoll.go); wake-ups go through a pipe and timers through the
+//     wait's timeout (timer_portable.go).
+//
+// Events are routed by registration, never by bare descriptor number: the
+// loop gives each registration a generation (loop.add), setEvents carries
+// it, and poll hands every event back with the generation of the
+// registration it was queued for, so an event for a closed descriptor
+// never reaches a new one that reused its number.
+type eventPoller interface {
+	// setEvents changes fd's interest from old to want (0 = none,
+	// unregistered), for the registration of generation gen.
+	setEvents(fd int, gen uint32, old, want uint32) error
+	// unregister drops fd's interest at once; safe from any goroutine
+	// (an edge watcher's Release, before its caller closes fd).
+	unregister(fd int) error
+	// trigger queues fn(param) and wakes the loop; safe from any goroutine.
+	trigger(fn queue.Func, param any) error
+	// poll runs the loop until a task returns errStop: it waits, hands each
+	// event to dispatch and runs bounded rounds of queued tasks.
+	poll(dispatch func(fd int, gen uint32, ev uint32)) error
+	// close releases the poller's descriptors.
+	close()
 }
 
-func openPoller(mode IdleWait) (*poller, error) {
-	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
-	if err != nil {
-		return nil, wrapSyscall("epoll_create1", err)
-	}
-	efd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
-	if err != nil {
-		_ = unix.Close(epfd)
-		return nil, wrapSyscall("eventfd", err)
-	}
-	p := &poller{mode: mode, epfd: epfd, efd: efd, events: make([]unix.EpollEvent, 128), tasks: queue.NewLockFreeQueue()}
-	if err := p.ctl(unix.EPOLL_CTL_ADD, efd, 0, readEvents); err != nil {
-		p.closeFDs()
-		return nil, err
-	}
-	if err := unix.SetNonblock(epfd, true); err != nil {
-		p.closeFDs()
-		return nil, wrapSyscall("setnonblock", err)
-	}
-	p.tryFn = func(uintptr) bool { return p.try() }
-	p.file = os.NewFile(uintptr(epfd), "epoll")
-	if p.raw, err = p.file.SyscallConn(); err != nil {
-		_ = p.file.Close()
-		_ = unix.Close(efd)
-		return nil, err
-	}
-	return p, nil
-}
-
-func (p *poller) closeFDs() {
-	_ = unix.Close(p.epfd)
-	_ = unix.Close(p.efd)
-}
-
-// close releases the epoll fd (through its os.File) and the eventfd.
-func (p *poller) close() {
-	_ = p.file.Close()
-	_ = unix.Close(p.efd)
-}
-
-// ctl adds, changes or deletes fd's interest. The event's 64 bits of user
-// data hold fd and the generation of its registration (see registration),
-// which poll hands back with every event.
-func (p *poller) ctl(op, fd int, gen uint32, events uint32) error {
-	ev := unix.EpollEvent{Events: events, Fd: int32(fd), Pad: int32(gen)}
-	if err := unix.EpollCtl(p.epfd, op, fd, &ev); err != nil {
-		return wrapSyscall("epoll_ctl", err)
-	}
-	return nil
-}
-
-// setEvents changes fd's interest from old to want (0 = not registered).
-func (p *poller) setEvents(fd int, gen uint32, old, want uint32) error {
-	switch {
-	case old == want:
-		return nil
-	case want == 0:
-		return p.ctl(unix.EPOLL_CTL_DEL, fd, gen, 0)
-	case old == 0:
-		return p.ctl(unix.EPOLL_CTL_ADD, fd, gen, want)
-	default:
-		return p.ctl(unix.EPOLL_CTL_MOD, fd, gen, want)
-	}
-}
-
-// trigger queues fn(param) and wakes the loop if it may be parked.
-func (p *poller) trigger(fn queue.Func, param any) error {
-	t := queue.GetTask()
-	t.Exec, t.Param = fn, param
-	p.tasks.Enqueue(t)
-	if p.wakeup.CompareAndSwap(0, 1) {
-		for {
-			_, err := unix.Write(p.efd, one[:])
-			switch err {
-			case nil:
-				return nil
-			case unix.EINTR:
-				continue
-			case unix.EAGAIN: // the counter is full: the loop is awake anyway
-				return nil
-			default:
-				return wrapSyscall("write", err)
-			}
-		}
-	}
-	return nil
-}
-
-var one = [8]byte{1}
+var _ eventPoller = (*poller)(nil)
 
 // errStop is returned by a task to end polling.
 var errStop = &stopSignal{}
@@ -151,103 +48,26 @@ type stopSignal struct{}
 
 func (*stopSignal) Error() string { return "reactor: loop stopped" }
 
-// poll runs the loop until a task returns errStop: wait for events, hand
-// each to dispatch with the generation it was registered with, run queued
-// tasks when the eventfd fires.
-func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
-	for {
-		if err := p.wait(); err != nil {
-			return err
-		}
-		tasks, woken := p.more, false
-		for i := 0; i < p.n; i++ {
-			ev := &p.events[i]
-			if int(ev.Fd) == p.efd {
-				tasks, woken = true, true
-				continue
-			}
-			if p.testHook != nil {
-				p.testHook(int(ev.Fd))
-			}
-			dispatch(int(ev.Fd), uint32(ev.Pad), ev.Events)
-		}
-		if p.n == len(p.events) && len(p.events) < 1024 {
-			p.events = make([]unix.EpollEvent, 2*len(p.events))
-		}
-		if tasks {
-			if err := p.runTasks(woken); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-// wait fills p.events; see the type's comment for the two ways it waits.
-// With tasks left over from the last round it only looks, without
-// blocking, so that I/O is served between rounds of tasks.
-func (p *poller) wait() error {
-	p.n = 0
-	if p.more {
-		p.try()
-		return nil
-	}
-	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
-		p.park = false
-		// RawConn.Read tries first without blocking; if nothing is ready,
-		// the goroutine parks until epfd becomes readable and tries again.
-		return p.raw.Read(p.tryFn)
-	}
-	for {
-		n, err := unix.EpollWait(p.epfd, p.events, -1)
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err != nil:
-			return wrapSyscall("epoll_wait", err)
-		}
-		p.n = n
-		return nil
-	}
-}
-
-// try is one non-blocking epoll_wait; it reports whether events came.
-func (p *poller) try() bool {
-	n, err := unix.EpollWait(p.epfd, p.events, 0)
-	if err != nil || n <= 0 {
-		p.n = 0
-		return false
-	}
-	p.n = n
-	return true
-}
-
 // maxTasksPerRound bounds the queued tasks a loop runs between two looks
 // for I/O (gnet's bound too), so that a task that queues another, or a
 // goroutine writing in a tight loop, cannot starve the loop's connections.
 const maxTasksPerRound = 256
 
-// runTasks runs one round of queued tasks. woken says the eventfd fired:
-// it is then reset, before the queue is read, so a task queued from now on
-// wakes the loop again. Tasks left over set p.more, so the next wait does
-// not block and the next round runs them.
-func (p *poller) runTasks(woken bool) error {
-	if woken {
-		_, _ = unix.Read(p.efd, p.efdBuf[:])
-		p.wakeup.Store(0)
-	}
-	p.more = false
+// runRound runs one round of at most maxTasksPerRound tasks from q. more
+// says tasks are left: the next wait must not block, and the next round
+// runs them. err is errStop when a task stopped the loop.
+func runRound(q queue.AsyncTaskQueue, ran *atomic.Uint64) (more bool, err error) {
 	for i := 0; i < maxTasksPerRound; i++ {
-		t := p.tasks.Dequeue()
+		t := q.Dequeue()
 		if t == nil {
-			return nil
+			return false, nil
 		}
 		err := t.Exec(t.Param)
 		queue.PutTask(t)
-		p.ran.Add(1)
+		ran.Add(1)
 		if err == errStop {
-			return err
+			return false, err
 		}
 	}
-	p.more = !p.tasks.IsEmpty()
-	return nil
+	return !q.IsEmpty(), nil
 }

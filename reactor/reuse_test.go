@@ -78,8 +78,8 @@ func TestStaleEventDoesNotReachReusedFD(t *testing.T) {
 			return
 		}
 		x.closeNow(ErrIdleTimeout) // X goes, its event still queued in this batch
-		if err := unix.Dup3(spare, fd, unix.O_CLOEXEC); err != nil {
-			t.Errorf("dup3 onto X's fd: %v", err)
+		if err := dupOnto(spare, fd); err != nil {
+			t.Errorf("dup onto X's fd: %v", err)
 			return
 		}
 		_ = unix.Close(spare)

@@ -97,8 +97,11 @@ func TestCloseReleasesEverythingAndLaterCallsFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer std.Close()
-	spare, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	spare, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.SetNonblock(spare, true); err != nil {
 		t.Fatal(err)
 	}
 	calls := map[string]func() error{

@@ -4,8 +4,6 @@ import (
 	"container/heap"
 	"sync/atomic"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Timer is a one-shot timer that fires on an event loop. It costs one heap
@@ -40,11 +38,12 @@ func (t *Timer) detach() {
 	t.cidx = -1
 }
 
-// timerHeap is a loop-owned min-heap of timers, armed on a timerfd.
+// timerHeap is a loop-owned min-heap of timers. Its clock (timer_linux.go,
+// timer_portable.go) is what makes the loop wake when the first one is due.
 type timerHeap struct {
-	fd    int // timerfd
+	timerClock
 	items timerItems
-	armed int64 // when the timerfd is set to fire; 0 = disarmed
+	armed int64 // when the clock is set to fire; 0 = disarmed
 }
 
 type timerItems []*Timer
@@ -74,15 +73,6 @@ var clockBase = time.Now()
 // monotonic returns nanoseconds since clockBase on the monotonic clock.
 func monotonic() int64 { return int64(time.Since(clockBase)) }
 
-func (h *timerHeap) open() error {
-	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
-	if err != nil {
-		return wrapSyscall("timerfd_create", err)
-	}
-	h.fd = fd
-	return nil
-}
-
 func (h *timerHeap) add(t *Timer) {
 	if t.index >= 0 {
 		heap.Fix(&h.items, t.index)
@@ -101,7 +91,7 @@ func (h *timerHeap) remove(t *Timer) {
 	h.rearm()
 }
 
-// rearm points the timerfd at the earliest timer.
+// rearm points the clock at the earliest timer.
 func (h *timerHeap) rearm() {
 	var when int64
 	if len(h.items) > 0 {
@@ -111,21 +101,12 @@ func (h *timerHeap) rearm() {
 		return
 	}
 	h.armed = when
-	var spec unix.ItimerSpec
-	if when != 0 {
-		d := when - monotonic()
-		if d < 1000 {
-			d = 1000 // a zero value would disarm
-		}
-		spec.Value = unix.NsecToTimespec(d)
-	}
-	_ = unix.TimerfdSettime(h.fd, 0, &spec, nil)
+	h.arm(when)
 }
 
-// fire runs every due timer. Called on the loop when the timerfd is readable.
+// fire runs every due timer. Called on the loop when the clock fired.
 func (h *timerHeap) fire(run func(func())) {
-	var buf [8]byte
-	_, _ = unix.Read(h.fd, buf[:])
+	h.drain()
 	h.armed = 0
 	now := monotonic()
 	for len(h.items) > 0 && h.items[0].when <= now {
@@ -140,5 +121,5 @@ func (h *timerHeap) fire(run func(func())) {
 
 func (h *timerHeap) close() {
 	h.items = nil
-	_ = unix.Close(h.fd)
+	h.closeClock()
 }

@@ -214,7 +214,7 @@ func (w *Watcher) onEvent(ev uint32) {
 	if ev&(writeEvents|errEvents) != 0 && w.events&writeEvents != 0 {
 		w.call(w.h.OnWritable)
 	}
-	if !w.gone && ev&(readEvents|unix.EPOLLRDHUP|errEvents) != 0 && w.events&readEvents != 0 {
+	if !w.gone && ev&(readEvents|evRdHup|errEvents) != 0 && w.events&readEvents != 0 {
 		w.call(w.h.OnReadable)
 	}
 }

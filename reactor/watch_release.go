@@ -1,10 +1,6 @@
 package reactor
 
-import (
-	"runtime"
-
-	"golang.org/x/sys/unix"
-)
+import "runtime"
 
 // The registration states of an edge watcher (Watcher.reg).
 const (
@@ -39,7 +35,7 @@ func (w *Watcher) Release() error {
 			if s == regAdded {
 				// The caller still owns fd, so this names the right file;
 				// the loop's own unregistering is skipped (closeNow).
-				_ = unix.EpollCtl(w.loop.poller.epfd, unix.EPOLL_CTL_DEL, w.fd, nil)
+				_ = w.loop.poller.unregister(w.fd)
 			}
 			if w.closed.Swap(true) {
 				return nil // closing already (Close or the reactor stopping)

@@ -50,10 +50,16 @@ func TestWatchEdgeReleaseReusedNumber(t *testing.T) {
 	_ = oldPeer.Close()
 
 	// The new socket most likely gets the same number.
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0) // no SOCK_NONBLOCK on macOS
 	if err != nil {
 		close(stop)
 		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		if err := unix.SetNonblock(fd, true); err != nil {
+			close(stop)
+			t.Fatal(err)
+		}
 	}
 	peer := os.NewFile(uintptr(fds[1]), "peer")
 	defer peer.Close()

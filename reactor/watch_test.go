@@ -38,7 +38,7 @@ func (f *fdFuncs) OnClose(w *Watcher, err error) {
 // for the test, closed at cleanup (closing it earlier is fine).
 func socketPair(t *testing.T) (watched int, peer *os.File) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

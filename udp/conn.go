@@ -155,10 +155,13 @@ func dupNonblock(nc *net.UDPConn) (int, error) {
 	return fd, nil
 }
 
-// socketFamily reports the address family of the socket fd.
+// socketFamily reports the address family of the socket fd (from its
+// bound address: SO_DOMAIN is not on every system).
 func socketFamily(fd int) int {
-	if v, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DOMAIN); err == nil {
-		return v
+	if sa, err := unix.Getsockname(fd); err == nil {
+		if _, ok := sa.(*unix.SockaddrInet4); ok {
+			return unix.AF_INET
+		}
 	}
 	return unix.AF_INET6
 }

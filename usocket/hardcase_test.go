@@ -100,7 +100,10 @@ func TestConcurrentReadNoLostWakeup(t *testing.T) {
 func loopWatcher(t *testing.T, r *reactor.Reactor) *reactor.Watcher {
 	t.Helper()
 	p := make([]int, 2)
-	if err := unix.Pipe2(p, unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+	if err := unix.Pipe(p); err != nil { // no pipe2 on macOS
+		t.Fatal(err)
+	}
+	if err := unix.SetNonblock(p[0], true); err != nil {
 		t.Fatal(err)
 	}
 	w, err := r.WatchEdge(p[0], nopFD{})

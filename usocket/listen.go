@@ -13,6 +13,7 @@ import (
 
 	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/internal/fdlife"
+	"github.com/usocket-go/usocket/internal/sock"
 	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
@@ -220,7 +221,7 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
 		}
 		seq := l.rd.Seq() // before accept: an edge after it is not lost
-		fd, sa, err := unix.Accept4(l.fd.Sysfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		fd, sa, err := sock.Accept(l.fd.Sysfd)
 		switch err {
 		case nil:
 			return l.startConn(fd, sa)

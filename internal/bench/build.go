@@ -46,8 +46,8 @@ func (e *BuildError) Error() string {
 // Unwrap returns the go command error, usually an *exec.ExitError.
 func (e *BuildError) Unwrap() error { return e.Err }
 
-// BuildServers builds every distinct package used by servers into dir, once
-// each, from moduleRoot; a server with a Binary uses it as is. It returns the binary path per server name and the
+// BuildServers builds every distinct package (and build tags) used by
+// servers into dir, once each, from moduleRoot; a server with a Binary uses it as is. It returns the binary path per server name and the
 // build error per server name for those that could not be built.
 func BuildServers(ctx context.Context, moduleRoot, dir string, servers []Server) (map[string]string, map[string]error) {
 	bins := make(map[string]string)
@@ -59,15 +59,16 @@ func BuildServers(ctx context.Context, moduleRoot, dir string, servers []Server)
 			bins[s.Name] = s.Binary
 			continue
 		}
-		bin, built := byPkg[s.Build]
-		err := pkgErr[s.Build]
+		key := s.Build + " -tags " + s.Tags // one binary per package and tags
+		bin, built := byPkg[key]
+		err := pkgErr[key]
 		if !built && err == nil {
 			bin = filepath.Join(dir, fmt.Sprintf("%d-%s", len(byPkg)+len(pkgErr), filepath.Base(s.Build)))
-			err = goBuild(ctx, moduleRoot, s.Build, bin)
+			err = goBuild(ctx, moduleRoot, s.Build, s.Tags, bin)
 			if err != nil {
-				pkgErr[s.Build] = err
+				pkgErr[key] = err
 			} else {
-				byPkg[s.Build] = bin
+				byPkg[key] = bin
 			}
 		}
 		if err != nil {
@@ -79,8 +80,12 @@ func BuildServers(ctx context.Context, moduleRoot, dir string, servers []Server)
 	return bins, fails
 }
 
-func goBuild(ctx context.Context, moduleRoot, pkg, bin string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg)
+func goBuild(ctx context.Context, moduleRoot, pkg, tags, bin string) error {
+	args := []string{"build", "-o", bin}
+	if tags != "" {
+		args = append(args, "-tags", tags)
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
 	cmd.Dir = moduleRoot
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -12,6 +12,7 @@ import (
 type Server struct {
 	Name   string   // column name and -servers key
 	Build  string   // Go package to build, relative to the module root
+	Tags   string   // build tags for Build (go build -tags), if any
 	Binary string   // a ready binary to run instead of building Build (tests)
 	Args   []string // flags appended after the common -addr, -proto and -loops
 	// Cannot maps the scenario kinds the server cannot run by design to
@@ -48,6 +49,8 @@ const (
 var KnownServers = []Server{
 	{Name: "reactor", Build: pkgEchoServer, Args: []string{"-mode", "reactor"}},
 	{Name: "reactor-park", Build: pkgEchoServer, Args: []string{"-mode", "reactor", "-idle", "park"}},
+	// The portable backend (macOS and the BSDs run it over kqueue) on Linux.
+	{Name: "reactor-portable", Build: pkgEchoServer, Tags: "usocket_portable", Args: []string{"-mode", "reactor"}},
 	{Name: "single", Build: pkgEchoServer, Args: []string{"-mode", "single"},
 		Cannot: map[Kind]string{KindIdle: "serves one client at a time, so idle connections wait unserved in the backlog"}},
 	{Name: "multi", Build: pkgEchoServer, Args: []string{"-mode", "multi"}},

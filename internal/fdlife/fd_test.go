@@ -13,7 +13,7 @@ func (w *fakeWatcher) Release() error { w.released++; return nil }
 func pipeFD(t *testing.T) (*FD, *fakeWatcher, int) {
 	t.Helper()
 	p := make([]int, 2)
-	if err := unix.Pipe2(p, unix.O_CLOEXEC); err != nil {
+	if err := unix.Pipe(p); err != nil { // no pipe2 on macOS
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = unix.Close(p[1]) })

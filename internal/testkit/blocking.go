@@ -13,10 +13,11 @@ import (
 // bounded by timeout (SO_RCVTIMEO, SO_SNDTIMEO). Tests that exhaust
 // descriptors make it first, so that connecting needs no new one.
 func BlockingClient(timeout time.Duration) (int, error) {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0) // no SOCK_CLOEXEC on macOS
 	if err != nil {
 		return -1, fmt.Errorf("testkit: socket: %w", err)
 	}
+	unix.CloseOnExec(fd)
 	tv := unix.NsecToTimeval(int64(timeout))
 	for _, opt := range []int{unix.SO_RCVTIMEO, unix.SO_SNDTIMEO} {
 		if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, opt, &tv); err != nil {

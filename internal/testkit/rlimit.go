@@ -35,7 +35,7 @@ func ExhaustFDs() (*Exhaustion, error) {
 		highest = max(highest, fd)
 	}
 	lim := e.old
-	lim.Cur = uint64(highest + 16)
+	setLimit(&lim.Cur, highest+16)
 	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &lim); err != nil {
 		return nil, fmt.Errorf("testkit: setrlimit: %w", err)
 	}
@@ -79,3 +79,7 @@ func (e *Exhaustion) Restore() error {
 	}
 	return nil
 }
+
+// setLimit stores v in an rlimit field, which is uint64 on most systems
+// and int64 on the BSDs.
+func setLimit[T int64 | uint64](field *T, v int) { *field = T(v) }
