@@ -45,6 +45,10 @@ type StreamServer struct {
 	// socket-server does (:reuse-address t), so a restarted server can bind
 	// its port while old connections linger; new(false) turns it off.
 	ReuseAddress *bool
+
+	// ReusePort sets SO_REUSEPORT, so that several servers (processes of
+	// the same user) share the port; see usocket.ListenConfig.ReusePort.
+	ReusePort bool
 	// Backlog is the listen backlog; 0 means usocket.Listen's default.
 	Backlog int
 	// ReadTimeout and WriteTimeout are set on each client's connection
@@ -124,7 +128,7 @@ func (sv *StreamServer) listen(ctx context.Context) (*Service, error) {
 			return nil, &ConfigError{Field: f.name, Value: f.v, Why: "negative"}
 		}
 	}
-	lc := usocket.ListenConfig{ReuseAddress: sv.ReuseAddress, Backlog: sv.Backlog, Reactor: sv.Reactor}
+	lc := usocket.ListenConfig{ReuseAddress: sv.ReuseAddress, ReusePort: sv.ReusePort, Backlog: sv.Backlog, Reactor: sv.Reactor}
 	ln, err := lc.Listen(ctx, sv.Host, sv.Port)
 	if err != nil {
 		return nil, err

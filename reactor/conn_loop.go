@@ -305,7 +305,9 @@ func (c *Conn) closeNow(reason error) {
 	l.timers.remove(c.idleT)
 	l.timers.remove(c.lingerT)
 	for len(c.timers) > 0 {
-		l.timers.remove(c.timers[len(c.timers)-1])
+		t := c.timers[len(c.timers)-1]
+		l.timers.remove(t)
+		t.state.Store(timerIdle) // Stop and Reset now report it was not pending
 	}
 	c.markClosed()
 	c.wq.reset()

@@ -181,27 +181,15 @@ func (l *loop) trigger(fn queue.Func, param any) error {
 
 func stopLoopTask(any) error { return errStop }
 
-// afterFunc arms a timer on this loop, owned by conn if not nil; safe from
-// any goroutine.
+// afterFunc arms a user timer on this loop, owned by conn if not nil;
+// safe from any goroutine.
 func (l *loop) afterFunc(d int64, f func(), conn *Conn) (*Timer, error) {
-	t := &Timer{when: monotonic() + d, f: f, index: -1, loop: l, conn: conn, cidx: -1}
+	t := &Timer{when: monotonic() + d, f: f, index: -1, loop: l, conn: conn, cidx: -1, user: true}
+	t.state.Store(timerPending)
 	if err := l.run(addTimerTask, t); err != nil {
 		return nil, err
 	}
 	return t, nil
-}
-
-func addTimerTask(p any) error {
-	t := p.(*Timer)
-	if c := t.conn; c != nil {
-		if c.state&stClosed != 0 {
-			return nil // the connection ended meanwhile: its timers are gone
-		}
-		t.cidx = len(c.timers)
-		c.timers = append(c.timers, t)
-	}
-	t.loop.timers.add(t)
-	return nil
 }
 
 func wrapSyscall(op string, err error) error { return os.NewSyscallError(op, err) }

@@ -70,8 +70,36 @@ func WithIdleWait(w IdleWait) Option { return func(o *Options) { o.IdleWait = w 
 // Option changes Options; pass them to New.
 type Option func(*Options)
 
-// WithOptions replaces all options at once.
-func WithOptions(o Options) Option { return func(p *Options) { *p = o } }
+// WithOptions sets every field of o that is not its zero value, over what
+// the options before it set; zero fields leave earlier settings alone, so
+// it composes with the other options in order (a later WithLoops wins over
+// o.Loops, and o.Loops over an earlier one).
+func WithOptions(o Options) Option {
+	return func(p *Options) {
+		setIf(&p.Loops, o.Loops)
+		setIf(&p.ReadBufferSize, o.ReadBufferSize)
+		setIf(&p.WriteHighWater, o.WriteHighWater)
+		setIf(&p.WriteLowWater, o.WriteLowWater)
+		setIf(&p.Linger, o.Linger)
+		setIf(&p.IdleTimeout, o.IdleTimeout)
+		setIf(&p.IdleWait, o.IdleWait)
+		setIf(&p.MemoryLimit, o.MemoryLimit)
+		if o.ErrorHook != nil {
+			p.ErrorHook = o.ErrorHook
+		}
+		if o.Logger != nil {
+			p.Logger = o.Logger
+		}
+	}
+}
+
+// setIf sets *p to v unless v is the zero value.
+func setIf[T comparable](p *T, v T) {
+	var zero T
+	if v != zero {
+		*p = v
+	}
+}
 
 // WithLoops sets the number of event loops (0: one per CPU).
 func WithLoops(n int) Option { return func(o *Options) { o.Loops = n } }

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"container/heap"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -16,6 +17,13 @@ type Timer struct {
 	loop  *loop
 	conn  *Conn // the connection whose AfterFunc made it, if any
 	cidx  int   // position in conn.timers while queued
+
+	// For timers made by AfterFunc (user): Stop and Reset from any
+	// goroutine decide, through state, whether the loop runs f; see
+	// timer_user.go. The loop's own timers leave them zero.
+	user  bool
+	state atomic.Int32 // timerIdle, timerPending or timerResetting
+	next  atomic.Int64 // when, as Reset asked for it
 }
 
 // detach drops a timer that left the heap from its connection's list.
@@ -30,23 +38,6 @@ func (t *Timer) detach() {
 	c.timers[last] = nil
 	c.timers = c.timers[:last]
 	t.cidx = -1
-}
-
-// Stop cancels the timer. It is safe from any goroutine and asynchronous:
-// the removal is queued on the timer's loop, so a timer that is already due
-// may still fire. A function that must not run late should check its own
-// state when it runs.
-func (t *Timer) Stop() {
-	if t == nil {
-		return
-	}
-	_ = t.loop.run(stopTimerTask, t)
-}
-
-func stopTimerTask(p any) error {
-	t := p.(*Timer)
-	t.loop.timers.remove(t)
-	return nil
 }
 
 // timerHeap is a loop-owned min-heap of timers, armed on a timerfd.
@@ -140,7 +131,9 @@ func (h *timerHeap) fire(run func(func())) {
 	for len(h.items) > 0 && h.items[0].when <= now {
 		t := heap.Pop(&h.items).(*Timer)
 		t.detach()
-		run(t.f)
+		if t.claim() {
+			run(t.f)
+		}
 	}
 	h.rearm()
 }

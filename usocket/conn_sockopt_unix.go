@@ -26,6 +26,7 @@ var (
 	optNoDelay   = sockopt{unix.IPPROTO_TCP, unix.TCP_NODELAY}
 	optKeepAlive = sockopt{unix.SOL_SOCKET, unix.SO_KEEPALIVE}
 	optReuseAddr = sockopt{unix.SOL_SOCKET, unix.SO_REUSEADDR}
+	optReusePort = sockopt{unix.SOL_SOCKET, unix.SO_REUSEPORT}
 	optRcvBuf    = sockopt{unix.SOL_SOCKET, unix.SO_RCVBUF}
 	optSndBuf    = sockopt{unix.SOL_SOCKET, unix.SO_SNDBUF}
 )

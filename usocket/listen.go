@@ -29,6 +29,14 @@ type ListenConfig struct {
 	// (SOCKET-LISTEN's own default is off); new(false) turns it off.
 	ReuseAddress *bool
 
+	// ReusePort sets SO_REUSEPORT before binding, so that several
+	// listeners that all set it share the port: in this process or in
+	// others, which Linux allows only to the same effective user. The
+	// kernel spreads new connections over them: how a server grows past
+	// one process (run one per core) and, behind an L4 load balancer,
+	// past one machine. Off by default.
+	ReusePort bool
+
 	// Backlog is the kernel's queue of connections not yet accepted
 	// (:BACKLOG). 0 means the system's maximum (somaxconn), not usocket's 5.
 	Backlog int
@@ -92,6 +100,7 @@ func (lc *ListenConfig) newListener(r *reactor.Reactor) *listener {
 	return &listener{
 		r:         r,
 		reuse:     lc.ReuseAddress == nil || *lc.ReuseAddress,
+		reusePort: lc.ReusePort,
 		readLimit: lc.ReadBufferLimit,
 		done:      make(chan struct{}),
 	}
@@ -171,6 +180,7 @@ type listener struct {
 	addr      *net.TCPAddr
 	unix      *unixListen // the bound path of a unix listener; nil for TCP
 	reuse     bool
+	reusePort bool
 	readLimit int
 
 	closed   atomic.Bool
@@ -189,7 +199,11 @@ var (
 // control sets SO_REUSEADDR as configured, before bind.
 func (l *listener) control(_, _ string, c syscall.RawConn) error {
 	var serr error
-	if err := c.Control(func(fd uintptr) { serr = optReuseAddr.set(int(fd), boolInt(l.reuse)) }); err != nil {
+	if err := c.Control(func(fd uintptr) {
+		if serr = optReuseAddr.set(int(fd), boolInt(l.reuse)); serr == nil && l.reusePort {
+			serr = optReusePort.set(int(fd), 1)
+		}
+	}); err != nil {
 		return err
 	}
 	return serr

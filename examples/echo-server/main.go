@@ -40,6 +40,8 @@ type config struct {
 	mode  string
 	loops int
 	idle  string
+	// reusePort lets several echo-servers share the port (SO_REUSEPORT).
+	reusePort bool
 
 	readTimeout, writeTimeout, idleTimeout time.Duration
 
@@ -56,7 +58,7 @@ type server interface {
 func main() { cli.Main(run) }
 
 // usage is echo-server's usage line.
-const usage = "usage: echo-server [-addr host:port] [-proto tcp|udp] [-mode reactor|single|multi] [-loops n] [-idle auto|block|park] [-read-timeout d] [-write-timeout d] [-idle-timeout d]"
+const usage = "usage: echo-server [-addr host:port] [-proto tcp|udp] [-mode reactor|single|multi] [-loops n] [-idle auto|block|park] [-read-timeout d] [-write-timeout d] [-idle-timeout d] [-reuseport]"
 
 func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	var cfg config
@@ -68,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	cmd.StringVar(&cfg.idle, "idle", "auto", "how idle event loops wait: auto, block (epoll_wait, like gnet) or park (Go runtime poller)")
 	cmd.DurationVar(&cfg.readTimeout, "read-timeout", defaultReadTimeout, "TCP single/multi: drop a client after a read waits this long (0: never)")
 	cmd.DurationVar(&cfg.writeTimeout, "write-timeout", defaultWriteTimeout, "TCP single/multi: drop a client after a write waits this long for it to read (0: never)")
+	cmd.BoolVar(&cfg.reusePort, "reuseport", false, "share the port with other echo-servers run with -reuseport by the same user (SO_REUSEPORT): the kernel spreads clients over them")
 	cmd.DurationVar(&cfg.idleTimeout, "idle-timeout", defaultIdleTimeout, "TCP, all modes: drop a client when no data moved for this long (0: never)")
 	if err := cmd.Parse(args, 0); err != nil {
 		return cfg, cmd, err

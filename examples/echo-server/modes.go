@@ -37,8 +37,11 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config) (server, error
 	}
 	switch {
 	case cfg.mode == "reactor" && cfg.proto == "tcp":
-		s, err := handler.Serve(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(port)), handler.Echo{},
-			&handler.ServeOptions{Reactor: r})
+		so := &handler.ServeOptions{Reactor: r}
+		if cfg.reusePort {
+			so.ListenOptions = append(so.ListenOptions, reactor.WithReusePort())
+		}
+		s, err := handler.Serve(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(port)), handler.Echo{}, so)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +51,7 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config) (server, error
 	case cfg.proto == "tcp":
 		sv := handler.StreamServer{Host: host, Port: port, Mode: mode, Handler: handler.EchoStream, Reactor: r,
 			ReadTimeout: cfg.readTimeout, WriteTimeout: cfg.writeTimeout, IdleTimeout: cfg.idleTimeout,
-			ErrorHook: quietHook}
+			ReusePort: cfg.reusePort, ErrorHook: quietHook}
 		s, err := sv.Start(ctx)
 		if err != nil {
 			return nil, err
@@ -56,7 +59,7 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config) (server, error
 		return serviceServer{s, r}, nil
 	case cfg.proto == "udp":
 		d := handler.DatagramServer{Host: host, Port: port, Mode: mode, Handler: handler.EchoDatagram, Reactor: r,
-			ErrorHook: quietHook}
+			ReusePort: cfg.reusePort, ErrorHook: quietHook}
 		s, err := d.Start(ctx)
 		if err != nil {
 			return nil, err

@@ -63,24 +63,31 @@ func pauses() (func(*reactor.Conn, string), chan string) {
 }
 
 // ended waits for a flood to end (its write deadline bounds it).
-func ended(t *testing.T, done <-chan error) {
+func ended(t *testing.T, f *flooding) {
 	t.Helper()
 	select {
-	case <-done:
+	case <-f.done:
 	case <-time.After(2 * exampletest.Wait):
 		t.Fatal("flood did not end")
 	}
 }
 
-// flood writes b to c in the background; the channel gets the result.
-func flood(c net.Conn, b []byte) <-chan error {
-	done := make(chan error, 1)
+// flooding is a write in the background: done is closed when it returns,
+// with its error in err, so that several waits may see it end.
+type flooding struct {
+	done chan struct{}
+	err  error
+}
+
+// flood writes b to c in the background.
+func flood(c net.Conn, b []byte) *flooding {
+	f := &flooding{done: make(chan struct{})}
 	go func() {
+		defer close(f.done)
 		_ = c.SetWriteDeadline(time.Now().Add(exampletest.Wait))
-		_, err := c.Write(b)
-		done <- err
+		_, f.err = c.Write(b)
 	}()
-	return done
+	return f
 }
 
 // TestChatNeverReaderStaysBounded: a client that never reads and sends
@@ -105,8 +112,8 @@ func TestChatNeverReaderStaysBounded(t *testing.T) {
 				if why != tc.why {
 					t.Errorf("reading paused for %q, want %q", why, tc.why)
 				}
-			case err := <-done:
-				t.Logf("flood ended: %v", err)
+			case <-done.done:
+				t.Logf("flood ended: %v", done.err)
 			case <-time.After(exampletest.Wait):
 				t.Fatal("the flood neither ended nor was paused")
 			}
@@ -143,7 +150,7 @@ func TestChatFlooderDoesNotEvictListener(t *testing.T) {
 	done := flood(flooder, []byte(strings.Repeat(line, 2000))) // 2 MB: 30 times MaxQueue
 	select {
 	case <-paused:
-	case <-done:
+	case <-done.done:
 	case <-time.After(exampletest.Wait):
 		t.Fatal("the flood neither ended nor was paused")
 	}
