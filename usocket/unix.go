@@ -36,11 +36,11 @@ func ListenUnix(ctx context.Context, path string) (*Listener, error) {
 // removed by Close, as net.UnixListener does; a path that exists already
 // gives an error matching ErrAddressInUse. Backlog, ReadBufferLimit and
 // Reactor apply; ReuseAddress does not (a unix socket has no port to
-// reuse). usocket itself has no unix sockets: this is the Go extension
-// a net user expects.
+// reuse), and ReusePort is an input error. usocket itself has no unix
+// sockets: this is the Go extension a net user expects.
 //
 // An empty path, a path longer than reactor.MaxUnixPath bytes, a negative
-// Backlog or a nil ctx give an *InputError (inside a *net.OpError)
+// Backlog, ReusePort or a nil ctx give an *InputError (inside a *net.OpError)
 // matching ErrInvalidArgument; for the long path it wraps a
 // *reactor.UnixPathError, which matches syscall.EINVAL.
 func (lc *ListenConfig) ListenUnix(ctx context.Context, path string) (*Listener, error) {
@@ -52,6 +52,9 @@ func (lc *ListenConfig) ListenUnix(ctx context.Context, path string) (*Listener,
 	}
 	if ctx == nil {
 		return nil, unixOpError("listen", path, &InputError{Op: "ListenUnix", Arg: "ctx", Value: "nil", Reason: "nil context"})
+	}
+	if lc.ReusePort {
+		return nil, unixOpError("listen", path, &InputError{Op: "ListenUnix", Arg: "ReusePort", Value: true, Reason: "a unix socket has no port to share"})
 	}
 	r, err := reactorOr(lc.Reactor, "listen", "unix")
 	if err != nil {

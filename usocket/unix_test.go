@@ -247,7 +247,10 @@ func TestUnixBadInput(t *testing.T) {
 	_, derr = d.DialContext(testCtx(t), "unix", "")
 	local := Dialer{LocalPort: 1}
 	_, berr := local.DialContext(testCtx(t), "unix", fits)
-	for what, err := range map[string]error{"ListenUnix empty": lerr, "Dial empty": derr, "Dial with LocalPort": berr} {
+	shared := ListenConfig{ReusePort: true}
+	_, rerr := shared.ListenUnix(testCtx(t), fits)
+	for what, err := range map[string]error{"ListenUnix empty": lerr, "Dial empty": derr, "Dial with LocalPort": berr,
+		"ListenUnix with ReusePort": rerr} {
 		var oe *net.OpError
 		if !errors.As(err, &oe) || oe.Net != "unix" || !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s = %v, want a unix *net.OpError matching ErrInvalidArgument", what, err)
