@@ -77,10 +77,12 @@ func (s *Service) serveBlocking(ctx context.Context) error {
 }
 
 // Addr returns the address the server is bound to, with the real port when
-// port 0 was asked for: a *net.TCPAddr or a *net.UDPAddr.
+// port 0 was asked for: a *net.TCPAddr or a *net.UDPAddr (a *net.UnixAddr
+// for a StreamServer on a Path).
 func (s *Service) Addr() net.Addr { return s.addr }
 
-// AddrPort returns Addr as a netip.AddrPort.
+// AddrPort returns Addr as a netip.AddrPort; the zero AddrPort for a unix
+// socket.
 func (s *Service) AddrPort() netip.AddrPort {
 	switch a := s.addr.(type) {
 	case *net.TCPAddr:
