@@ -27,7 +27,8 @@ type ServeOptions struct {
 }
 
 // Serve listens on address and serves h on the reactor until Shutdown or
-// Close. Bind errors are returned before anything is served.
+// Close. network and address are reactor.Listen's: "tcp", "tcp4", "tcp6",
+// or "unix" with a socket path. Bind errors are returned before anything is served.
 func Serve(ctx context.Context, network, address string, h reactor.Handler, o *ServeOptions) (*Server, error) {
 	if h == nil {
 		return nil, reactor.ErrNilHandler

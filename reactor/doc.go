@@ -27,6 +27,11 @@
 // spread over the loops round robin; WithReusePort gives every loop its own
 // SO_REUSEPORT listening socket instead.
 //
+// Listen and Dial take TCP ("tcp", "tcp4", "tcp6") and unix domain stream
+// sockets ("unix", a path, or an abstract "@name" on Linux); a unix
+// connection's addresses are *net.UnixAddr and its AddrPorts zero, and a
+// unix Listener removes the socket file it made when it closes.
+//
 // # Callbacks
 //
 // A Handler sees one connection's life as

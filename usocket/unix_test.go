@@ -99,6 +99,9 @@ func TestUnixDialListenAccept(t *testing.T) {
 	}
 
 	mustWrite(t, c, "request")
+	if ready, err := waitlist.Wait(testCtx(t), testTimeout, a); err != nil || len(ready) != 1 {
+		t.Fatalf("Wait on a conn with data waiting = %v, %v", ready, err)
+	}
 	if err := c.CloseWrite(); err != nil {
 		t.Fatalf("CloseWrite: %v", err)
 	}
