@@ -224,3 +224,45 @@ func TestUnixBadListenInput(t *testing.T) {
 		t.Errorf("a refused Listen left %s behind: %v", path, err)
 	}
 }
+
+// TestUnixCloseFlushesWithBackpressure: a server queues far more than a
+// unix socket's buffer holds while the client reads nothing, then closes
+// gracefully; the client reads every byte in order, then EOF, and the
+// server's OnClose reports a clean close.
+func TestUnixCloseFlushesWithBackpressure(t *testing.T) {
+	const total = 8 << 20
+	table := randomTable(64<<10, 7)
+	r, _ := newTestReactor(t)
+	path := unixPath(t)
+	queued := make(chan error, 1)
+	closed := make(chan error, 1)
+	h := &funcs{
+		open: func(c *Conn) {
+			for i := 0; i < total/len(table); i++ {
+				if _, err := c.Write(table); err != nil {
+					queued <- err
+					return
+				}
+			}
+			queued <- c.Close()
+		},
+		close: func(c *Conn, err error) { closed <- err },
+	}
+	ln, err := r.Listen(testContext(t), "unix", path, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	c := dialUnix(t, path)
+	if err := recv(t, queued, "the server's writes and Close"); err != nil {
+		t.Fatalf("queueing %d bytes and closing: %v", total, err)
+	}
+	_ = c.SetDeadline(time.Now().Add(testTimeout))
+	if n := readRepeating(t, c, make([]byte, 128<<10), table, len(table)); n != total {
+		t.Fatalf("read %d bytes then EOF, want %d", n, total)
+	}
+	_ = c.Close()
+	if err := recv(t, closed, "OnClose"); err != nil {
+		t.Fatalf("OnClose(%v), want nil", err)
+	}
+}
