@@ -33,10 +33,11 @@ func (r *Reactor) Dial(ctx context.Context, network, address string, h Handler) 
 }
 
 // Attach moves a connected stream socket (a *net.TCPConn or *net.UnixConn,
-// for example from net.Dialer, which gives connect timeouts, local binds and
-// the standard error shapes) onto a loop: its descriptor is duplicated, nc is closed, and the returned Conn
-// takes over. OnOpen runs on the loop shortly after Attach returns; writes
-// made before that are queued.
+// for example from net.Dialer, which gives connect timeouts, local binds
+// and the standard error shapes) onto a loop: its descriptor is
+// duplicated, nc is closed, and the returned Conn takes over. OnOpen runs
+// on the loop shortly after Attach returns; writes made before that are
+// queued.
 func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
 	if nc == nil {
 		return nil, ErrNotSocket
