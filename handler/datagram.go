@@ -33,7 +33,7 @@ const DefaultMaxInFlight = 1024
 // reply longer than udp.MaxDatagramSize is reported and not sent, instead
 // of over-reading the buffer; a handler error or panic is reported to
 // ErrorHook and the server goes on, where usocket's loop ends and closes
-// its socket; and it can be stopped (Service.Shutdown, Close, or the
+// its socket; and it can be stopped (Server.Shutdown, Close, or the
 // context of ListenAndServe).
 type DatagramServer struct {
 	// Host and Port to bind; "" is every local address, 0 a free port.
@@ -96,7 +96,7 @@ type DatagramServer struct {
 // host, address in use) is returned before anything is served. ctx bounds
 // the setup (name resolution) and is the parent of the handlers' context;
 // its cancellation does not stop the server: call Shutdown or Close.
-func (d *DatagramServer) Start(ctx context.Context) (*Service, error) {
+func (d *DatagramServer) Start(ctx context.Context) (*Server, error) {
 	s, err := d.bind(ctx)
 	if err != nil {
 		return nil, err
@@ -143,7 +143,7 @@ func (d *DatagramServer) check() (maxBuf, inFlight int, err error) {
 	return maxBuf, inFlight, nil
 }
 
-func (d *DatagramServer) bind(ctx context.Context) (*Service, error) {
+func (d *DatagramServer) bind(ctx context.Context) (*Server, error) {
 	maxBuf, inFlight, err := d.check()
 	if err != nil {
 		return nil, err
@@ -156,7 +156,7 @@ func (d *DatagramServer) bind(ctx context.Context) (*Service, error) {
 	}
 	e := &datagramEngine{conn: conn, h: d.Handler, mode: d.Mode, maxBuf: maxBuf, sem: make(chan struct{}, inFlight),
 		timeout: d.HandlerTimeout}
-	return newService(ctx, conn.LocalAddr(), e, d.ErrorHook), nil
+	return newServer(ctx, conn.LocalAddr(), e, d.ErrorHook), nil
 }
 
 // datagramEngine is the receive loop of a DatagramServer.
@@ -170,7 +170,7 @@ type datagramEngine struct {
 	timeout time.Duration // HandlerTimeout
 }
 
-func (e *datagramEngine) loop(s *Service) error {
+func (e *datagramEngine) loop(s *Server) error {
 	buf := make([]byte, e.maxBuf)
 	var b backoff
 	for !s.stopping() {
@@ -214,7 +214,7 @@ func (e *datagramEngine) loop(s *Service) error {
 }
 
 // acquire takes a handler slot, or reports false when stopping.
-func (e *datagramEngine) acquire(s *Service) bool {
+func (e *datagramEngine) acquire(s *Server) bool {
 	select {
 	case e.sem <- struct{}{}:
 		return true
@@ -224,7 +224,7 @@ func (e *datagramEngine) acquire(s *Service) bool {
 }
 
 // answer runs the handler on one request and sends its reply.
-func (e *datagramEngine) answer(s *Service, req []byte, from netip.AddrPort) {
+func (e *datagramEngine) answer(s *Server, req []byte, from netip.AddrPort) {
 	ctx := s.ctx
 	if e.timeout > 0 {
 		var cancel context.CancelFunc

@@ -13,11 +13,14 @@
 // that is not local, a bad port) is returned to the caller; then they
 // serve either in the calling goroutine (ListenAndServe, usocket's default)
 // or in the background (Start, usocket's :in-new-thread t), which returns
-// a *Service with Addr, a graceful Shutdown(ctx) and Close.
+// a *Server with Addr, a graceful Shutdown(ctx) and Close.
 //
 // Reactor-native servers: Serve runs a reactor.Handler, callbacks on the
 // event loops with no goroutine per connection, for many connections at
 // little cost.
+//
+// Every kind returns the same *Server once serving: Addr, Shutdown(ctx)
+// (graceful), Close (now), Done and Err behave alike whatever runs behind.
 //
 // Stock handlers: EchoStream and DiscardStream (blocking), EchoDatagram and
 // DiscardDatagram, and the reactor handlers Echo and Discard.
@@ -28,7 +31,7 @@
 //	  :protocol :datagram                      DatagramServer{...}
 //	  (no unix sockets in usocket)             StreamServer{Path: "/run/x.sock", Handler} (unix
 //	                                           domain stream socket; "@name" abstract on Linux)
-//	  :in-new-thread t                         Start(ctx) → *Service (Addr, Shutdown, Close, Done)
+//	  :in-new-thread t                         Start(ctx) → *Server (Addr, Shutdown, Close, Done)
 //	  :multi-threading t                       Mode: PerConnection
 //	  :reuse-address (default t)               StreamServer.ReuseAddress (nil: on);
 //	                                           DatagramServer.ReuseAddress (nil: OFF, see below)
@@ -85,7 +88,7 @@
 //
 // # Concurrency
 //
-// Service methods are safe for concurrent use. In PerConnection mode
+// Server methods are safe for concurrent use. In PerConnection mode
 // handlers, and the ErrorHook, run concurrently. The reactor handlers'
 // rules are those of package reactor: callbacks run on the loop and must
 // not block.

@@ -18,7 +18,7 @@ var (
 
 	// ErrServerClosed is returned by Shutdown on a service whose stop had
 	// already begun (an earlier Shutdown or Close, or a failed loop), by
-	// Close on one already closed or stopped, and by Service.Err for a
+	// Close on one already closed or stopped, and by Server.Err for a
 	// service stopped by Shutdown or Close.
 	ErrServerClosed = errors.New("handler: server closed")
 

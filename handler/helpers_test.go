@@ -50,7 +50,7 @@ func noErr(t *testing.T, ch <-chan error) {
 
 // startStream starts sv on loopback, port 0, and closes it at cleanup,
 // waiting for every handler to end.
-func startStream(t *testing.T, sv *handler.StreamServer) *handler.Service {
+func startStream(t *testing.T, sv *handler.StreamServer) *handler.Server {
 	t.Helper()
 	sv.Host = "127.0.0.1"
 	return startService(t, sv.Start)
@@ -58,14 +58,14 @@ func startStream(t *testing.T, sv *handler.StreamServer) *handler.Service {
 
 // startDatagram starts d on loopback, port 0, and closes it at cleanup,
 // waiting for every handler to end.
-func startDatagram(t *testing.T, d *handler.DatagramServer) *handler.Service {
+func startDatagram(t *testing.T, d *handler.DatagramServer) *handler.Server {
 	t.Helper()
 	d.Host = "127.0.0.1"
 	return startService(t, d.Start)
 }
 
 // startService runs a server's Start and closes the service at cleanup.
-func startService(t *testing.T, start func(context.Context) (*handler.Service, error)) *handler.Service {
+func startService(t *testing.T, start func(context.Context) (*handler.Server, error)) *handler.Server {
 	t.Helper()
 	s, err := start(context.Background())
 	if err != nil {
@@ -78,7 +78,7 @@ func startService(t *testing.T, start func(context.Context) (*handler.Service, e
 // shutdownPending starts s.Shutdown (bounded by wait) in the background
 // while handlers still run, and fails if it returned at once; the channel
 // gets its result.
-func shutdownPending(t *testing.T, s *handler.Service) <-chan error {
+func shutdownPending(t *testing.T, s *handler.Server) <-chan error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	t.Cleanup(cancel)
@@ -92,7 +92,7 @@ func shutdownPending(t *testing.T, s *handler.Service) <-chan error {
 	return shut
 }
 
-func closeAndWait(t *testing.T, s *handler.Service) {
+func closeAndWait(t *testing.T, s *handler.Server) {
 	t.Helper()
 	_ = s.Close()
 	select {

@@ -2,18 +2,9 @@ package handler
 
 import (
 	"context"
-	"net"
 
 	"github.com/usocket-go/usocket/reactor"
 )
-
-// Server is a reactor-native server: one listener whose connections run a
-// reactor.Handler on the event loops, with no goroutine per connection.
-type Server struct {
-	r   *reactor.Reactor
-	ln  *reactor.Listener
-	own bool // r was made for this server and is stopped with it
-}
 
 // ServeOptions configures Serve.
 type ServeOptions struct {
@@ -24,11 +15,21 @@ type ServeOptions struct {
 	ReactorOptions []reactor.Option
 	// ListenOptions for the listener (SO_REUSEPORT per loop, backlog...).
 	ListenOptions []reactor.ListenOption
+	// ErrorHook receives a failure of the private reactor's graceful stop;
+	// nil logs it. The reactor's own reports go to its error hook (see
+	// reactor.WithErrorHook).
+	ErrorHook func(error)
 }
 
-// Serve listens on address and serves h on the reactor until Shutdown or
-// Close. network and address are reactor.Listen's: "tcp", "tcp4", "tcp6",
-// or "unix" with a socket path. Bind errors are returned before anything is served.
+// Serve listens on address and serves h on the reactor's event loops, with
+// no goroutine per connection, until Shutdown or Close. network and address
+// are reactor.Listen's: "tcp", "tcp4", "tcp6", or "unix" with a socket
+// path. Bind errors are returned before anything is served. The *Server is
+// the same as the socket-servers': on a private reactor, Shutdown closes
+// the listener, then every connection gracefully (flushing what is queued)
+// until ctx ends, and stops the reactor; Close closes everything at once.
+// On a shared reactor (ServeOptions.Reactor) only the listener is closed;
+// its connections are the reactor's.
 func Serve(ctx context.Context, network, address string, h reactor.Handler, o *ServeOptions) (*Server, error) {
 	if h == nil {
 		return nil, reactor.ErrNilHandler
@@ -36,48 +37,58 @@ func Serve(ctx context.Context, network, address string, h reactor.Handler, o *S
 	if o == nil {
 		o = &ServeOptions{}
 	}
-	s := &Server{r: o.Reactor}
-	if s.r == nil {
+	e := &reactorEngine{r: o.Reactor}
+	if e.r == nil {
 		r, err := reactor.New(o.ReactorOptions...)
 		if err != nil {
 			return nil, err
 		}
-		s.r, s.own = r, true
+		e.r, e.own = r, true
 	}
-	ln, err := s.r.Listen(ctx, network, address, h, o.ListenOptions...)
+	ln, err := e.r.Listen(ctx, network, address, h, o.ListenOptions...)
 	if err != nil {
-		if s.own {
-			_ = s.r.Close()
+		if e.own {
+			_ = e.r.Close()
 		}
 		return nil, err
 	}
-	s.ln = ln
+	e.ln = ln
+	s := newServer(ctx, ln.Addr(), e, o.ErrorHook)
+	s.r = e.r
+	go s.run()
 	return s, nil
 }
 
-// Addr returns the address the server listens on.
-func (s *Server) Addr() net.Addr { return s.ln.Addr() }
-
-// Reactor returns the reactor the server runs on.
-func (s *Server) Reactor() *reactor.Reactor { return s.r }
-
-// Shutdown stops accepting and, on a private reactor, closes every
-// connection gracefully (flushing what is queued) until ctx ends; then it
-// stops the reactor. On a shared reactor only the listener is closed.
-func (s *Server) Shutdown(ctx context.Context) error {
-	err := s.ln.Close()
-	if s.own {
-		return s.r.Shutdown(ctx)
-	}
-	return err
+// reactorEngine is the life of a reactor-native server: its connections
+// live on the loops, so the "handlers" the Server waits for are the
+// private reactor's graceful stop.
+type reactorEngine struct {
+	r   *reactor.Reactor
+	own bool // r was made for this server and is stopped with it
+	ln  *reactor.Listener
 }
 
-// Close stops accepting and, on a private reactor, closes every connection
-// at once and stops the reactor.
-func (s *Server) Close() error {
-	err := s.ln.Close()
-	if s.own {
-		return s.r.Close()
+// loop waits for the stop to begin, then, on a private reactor, closes
+// every connection gracefully; force cuts that short.
+func (e *reactorEngine) loop(s *Server) error {
+	<-s.stopc
+	if !e.own {
+		return nil
 	}
-	return err
+	_ = e.r.Shutdown(context.Background()) // ends when the conns did, or at force
+	return nil
+}
+
+func (e *reactorEngine) stopTaking() { _ = e.ln.Close() }
+
+func (e *reactorEngine) force() {
+	if e.own {
+		_ = e.r.Close()
+	}
+}
+
+func (e *reactorEngine) release() {
+	if e.own {
+		_ = e.r.Close() // after a graceful stop: already closed
+	}
 }

@@ -30,11 +30,11 @@ type StreamHandler func(ctx context.Context, c *usocket.Conn, peer netip.AddrPor
 // propagates out of the loop, closing the listening socket and ending the
 // server (the error reaching socket-server's caller, or killing its thread),
 // and in multi-threaded mode it lands in the debugger of that client's
-// thread. usocket also has no way to stop a server; here Service.Shutdown
+// thread. usocket also has no way to stop a server; here Server.Shutdown
 // and Close do, and ListenAndServe stops when its context ends.
 type StreamServer struct {
 	// Host and Port to listen on; "" is every local address
-	// (usocket.WildcardHost), 0 a free port (see Service.Addr).
+	// (usocket.WildcardHost), 0 a free port (see Server.Addr).
 	Host string
 	Port int
 	// Path, when set, makes the server listen on this unix domain stream
@@ -96,7 +96,7 @@ type StreamServer struct {
 // anything is served. ctx bounds the setup (name resolution) and is the
 // parent of the handlers' context; its cancellation does not stop the
 // server: call Shutdown or Close.
-func (sv *StreamServer) Start(ctx context.Context) (*Service, error) {
+func (sv *StreamServer) Start(ctx context.Context) (*Server, error) {
 	s, err := sv.listen(ctx)
 	if err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func (sv *StreamServer) ListenAndServe(ctx context.Context) error {
 	return s.serveBlocking(ctx)
 }
 
-func (sv *StreamServer) listen(ctx context.Context) (*Service, error) {
+func (sv *StreamServer) listen(ctx context.Context) (*Server, error) {
 	if sv.Handler == nil {
 		return nil, ErrNilHandler
 	}
@@ -141,7 +141,7 @@ func (sv *StreamServer) listen(ctx context.Context) (*Service, error) {
 	}
 	e := &streamEngine{ln: ln, h: sv.Handler, mode: sv.Mode, conns: make(map[*usocket.Conn]struct{}),
 		rto: sv.ReadTimeout, wto: sv.WriteTimeout, idle: sv.IdleTimeout}
-	return newService(ctx, ln.Addr(), e, sv.ErrorHook), nil
+	return newServer(ctx, ln.Addr(), e, sv.ErrorHook), nil
 }
 
 // streamEngine is the accept loop of a StreamServer.
@@ -157,7 +157,7 @@ type streamEngine struct {
 	forced bool
 }
 
-func (e *streamEngine) loop(s *Service) error {
+func (e *streamEngine) loop(s *Server) error {
 	var b backoff
 	for {
 		c, err := e.accept(s.ctx)
@@ -203,7 +203,7 @@ func (e *streamEngine) accept(ctx context.Context) (*usocket.Conn, error) {
 
 // serve runs the handler on one connection, with the server's timeouts,
 // then closes it.
-func (e *streamEngine) serve(s *Service, c *usocket.Conn) {
+func (e *streamEngine) serve(s *Server, c *usocket.Conn) {
 	peer := c.RemoteAddrPort()
 	_ = c.SetReadTimeout(e.rto)
 	_ = c.SetWriteTimeout(e.wto)

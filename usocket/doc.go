@@ -152,7 +152,7 @@
 //	socket-server host port function args    handler.StreamServer{Mode: Sequential or
 //	  :protocol :in-new-thread                 PerConnection} and handler.DatagramServer (the
 //	  :multi-threading :reuse-address          handler maps request bytes to reply bytes, nil =
-//	  :element-type :timeout                   no reply); Start returns a *handler.Service with
+//	  :element-type :timeout                   no reply); Start returns a *handler.Server with
 //	  :max-buffer-size                         Addr, Shutdown(ctx), Close; ListenAndServe blocks;
 //	                                           handler.Serve for reactor-native callback handlers
 //	*remote-host*, *remote-port*             the peer netip.AddrPort passed to the handler

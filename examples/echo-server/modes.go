@@ -45,7 +45,7 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config) (server, error
 		if err != nil {
 			return nil, err
 		}
-		return reactorServer{s, r}, nil
+		return ownServer{s, r}, nil
 	case cfg.mode == "reactor" && cfg.proto == "udp":
 		return startLoopUDP(ctx, r, host, port, r.Loops())
 	case cfg.proto == "tcp":
@@ -56,7 +56,7 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config) (server, error
 		if err != nil {
 			return nil, err
 		}
-		return serviceServer{s, r}, nil
+		return ownServer{s, r}, nil
 	case cfg.proto == "udp":
 		d := handler.DatagramServer{Host: host, Port: port, Mode: mode, Handler: handler.EchoDatagram, Reactor: r,
 			ReusePort: cfg.reusePort, ErrorHook: quietHook}
@@ -64,43 +64,27 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config) (server, error
 		if err != nil {
 			return nil, err
 		}
-		return serviceServer{s, r}, nil
+		return ownServer{s, r}, nil
 	}
 	return nil, errUnsupported
 }
 
-// reactorServer is a reactor-native TCP server on its own reactor.
-type reactorServer struct {
+// ownServer is a handler.Server on a reactor of its own.
+type ownServer struct {
 	s *handler.Server
 	r *reactor.Reactor
 }
 
-func (s reactorServer) Addr() string { return s.s.Addr().String() }
+func (s ownServer) Addr() string { return s.s.Addr().String() }
 
-// Shutdown closes the listener, then lets the reactor close every
-// connection gracefully (flushing echoes) until ctx ends, and stops it.
-func (s reactorServer) Shutdown(ctx context.Context) error {
-	err := s.s.Shutdown(ctx)
-	if rerr := s.r.Shutdown(ctx); err == nil {
-		err = rerr
-	}
-	return err
-}
-
-// serviceServer is a handler.Service on its own reactor.
-type serviceServer struct {
-	s *handler.Service
-	r *reactor.Reactor
-}
-
-func (s serviceServer) Addr() string { return s.s.Addr().String() }
-
-// Shutdown stops the service gracefully, then its reactor.
-func (s serviceServer) Shutdown(ctx context.Context) error {
+// Shutdown stops the server gracefully (a socket-server waits for its
+// handlers), then the reactor, which closes the connections left on its
+// loops gracefully (flushing echoes) until ctx ends.
+func (s ownServer) Shutdown(ctx context.Context) error {
 	err := s.s.Shutdown(ctx)
 	<-s.s.Done() // handlers end soon after a forced stop: their conns are closed
-	if cerr := s.r.Close(); err == nil {
-		err = cerr
+	if rerr := s.r.Shutdown(ctx); err == nil {
+		err = rerr
 	}
 	return err
 }

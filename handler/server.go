@@ -7,11 +7,15 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+
+	"github.com/usocket-go/usocket/reactor"
 )
 
-// Service is a running stream or datagram server, as returned by Start.
-// Its methods are safe for concurrent use.
-type Service struct {
+// Server is a running server, whatever its kind: a reactor-native one
+// (Serve), a stream socket-server (StreamServer.Start) or a datagram one
+// (DatagramServer.Start). Its methods are safe for concurrent use.
+type Server struct {
+	r      *reactor.Reactor // what Serve's server runs on; nil for the others
 	addr   net.Addr
 	hook   func(error)
 	eng    engine
@@ -29,8 +33,8 @@ type Service struct {
 // engine is what differs between the stream and the datagram server.
 type engine interface {
 	// loop accepts or receives until stopping, calling back into the
-	// Service; it returns nil after a stop, or the error that ended it.
-	loop(s *Service) error
+	// Server; it returns nil after a stop, or the error that ended it.
+	loop(s *Server) error
 	// stopTaking makes loop return soon, without breaking running
 	// handlers (a stream listener is closed at once).
 	stopTaking()
@@ -41,16 +45,16 @@ type engine interface {
 	release()
 }
 
-func newService(ctx context.Context, addr net.Addr, eng engine, hook func(error)) *Service {
+func newServer(ctx context.Context, addr net.Addr, eng engine, hook func(error)) *Server {
 	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	return &Service{
+	return &Server{
 		addr: addr, hook: hookOrDefault(hook), eng: eng, ctx: hctx, cancel: cancel,
 		stopc: make(chan struct{}), done: make(chan struct{}),
 	}
 }
 
 // run is the server's life: the loop, then the wait for its handlers.
-func (s *Service) run() {
+func (s *Server) run() {
 	err := s.eng.loop(s)
 	s.beginStop() // a loop that failed leaves its listener to close
 	s.handlers.Wait()
@@ -66,7 +70,7 @@ func (s *Service) run() {
 // serveBlocking runs the service in the calling goroutine until ctx ends
 // (then it closes the service) or the loop fails; it returns once every
 // handler has returned.
-func (s *Service) serveBlocking(ctx context.Context) error {
+func (s *Server) serveBlocking(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() { _ = s.Close() })
 	defer stop()
 	s.run()
@@ -76,14 +80,18 @@ func (s *Service) serveBlocking(ctx context.Context) error {
 	return s.err
 }
 
+// Reactor returns the reactor a server made by Serve runs on (for its
+// Stats, say); nil for a socket-server.
+func (s *Server) Reactor() *reactor.Reactor { return s.r }
+
 // Addr returns the address the server is bound to, with the real port when
 // port 0 was asked for: a *net.TCPAddr or a *net.UDPAddr (a *net.UnixAddr
-// for a StreamServer on a Path).
-func (s *Service) Addr() net.Addr { return s.addr }
+// for a unix socket).
+func (s *Server) Addr() net.Addr { return s.addr }
 
 // AddrPort returns Addr as a netip.AddrPort; the zero AddrPort for a unix
 // socket.
-func (s *Service) AddrPort() netip.AddrPort {
+func (s *Server) AddrPort() netip.AddrPort {
 	switch a := s.addr.(type) {
 	case *net.TCPAddr:
 		return a.AddrPort()
@@ -102,7 +110,7 @@ func (s *Service) AddrPort() netip.AddrPort {
 // Only the call that begins the stop waits: on a service whose stop had
 // already begun (an earlier Shutdown or Close, or a loop that failed, see
 // Err) Shutdown returns ErrServerClosed at once; Done waits for the end.
-func (s *Service) Shutdown(ctx context.Context) error {
+func (s *Server) Shutdown(ctx context.Context) error {
 	if !s.beginStop() {
 		return ErrServerClosed
 	}
@@ -121,7 +129,7 @@ func (s *Service) Shutdown(ctx context.Context) error {
 // does. During a graceful Shutdown it cuts the wait short. On a service
 // already closed, or already stopped (Done is closed), it returns
 // ErrServerClosed.
-func (s *Service) Close() error {
+func (s *Server) Close() error {
 	// Stopped before this call? Checked before stopping, as the stop this
 	// call begins may end at once.
 	select {
@@ -138,12 +146,12 @@ func (s *Service) Close() error {
 
 // Done returns a channel closed once the server has stopped and every
 // handler has returned.
-func (s *Service) Done() <-chan struct{} { return s.done }
+func (s *Server) Done() <-chan struct{} { return s.done }
 
 // Err returns, after Done is closed, why the server stopped:
 // ErrServerClosed after Shutdown or Close, or the error that broke its
 // accept or receive loop. Before that it returns nil.
-func (s *Service) Err() error {
+func (s *Server) Err() error {
 	select {
 	case <-s.done:
 		return s.err
@@ -153,7 +161,7 @@ func (s *Service) Err() error {
 }
 
 // beginStop stops taking new work; it reports whether this call did it.
-func (s *Service) beginStop() bool {
+func (s *Server) beginStop() bool {
 	began := false
 	s.stopOnce.Do(func() {
 		began = true
@@ -164,7 +172,7 @@ func (s *Service) beginStop() bool {
 }
 
 // forceStop closes everything; it reports whether this call did it.
-func (s *Service) forceStop() bool {
+func (s *Server) forceStop() bool {
 	if s.forced.Swap(true) {
 		return false
 	}
@@ -173,7 +181,7 @@ func (s *Service) forceStop() bool {
 	return true
 }
 
-func (s *Service) stopping() bool {
+func (s *Server) stopping() bool {
 	select {
 	case <-s.stopc:
 		return true
@@ -184,7 +192,7 @@ func (s *Service) stopping() bool {
 
 // report hands a failure to the error hook, unless it is only the echo of
 // a forced stop (a closed connection, a cancelled context).
-func (s *Service) report(err error) {
+func (s *Server) report(err error) {
 	if err == nil {
 		return
 	}
@@ -195,7 +203,7 @@ func (s *Service) report(err error) {
 }
 
 // goHandler runs f in a new goroutine counted as a running handler.
-func (s *Service) goHandler(f func()) {
+func (s *Server) goHandler(f func()) {
 	s.handlers.Add(1)
 	go func() {
 		defer s.handlers.Done()
