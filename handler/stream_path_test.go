@@ -3,6 +3,7 @@ package handler_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -75,5 +76,37 @@ func TestStreamServerUnixPathConfig(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a refused Start left %s behind: %v", path, err)
+	}
+}
+
+// TestServeOnUnixPath: the reactor-native Serve takes network "unix":
+// Echo answers, a half-close is passed on, and Shutdown removes the socket
+// file.
+func TestServeOnUnixPath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "serve.sock")
+	srv, err := handler.Serve(context.Background(), "unix", path, handler.Echo{}, nil)
+	if err != nil {
+		t.Fatalf("Serve unix: %v", err)
+	}
+	t.Cleanup(func() { closeAndWait(t, srv) })
+	if a, ok := srv.Addr().(*net.UnixAddr); !ok || a.Name != path {
+		t.Fatalf("Addr = %#v, want *net.UnixAddr %q", srv.Addr(), path)
+	}
+	c := dial(t, srv.Addr())
+	c.send(t, "ping")
+	expectLine(t, c, "ping")
+	if err := c.Conn.(*net.UnixConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := c.tryLine(); l != "" || !errors.Is(err, io.EOF) {
+		t.Fatalf("after half-close read %q, %v; want EOF", l, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("socket file after Shutdown: stat error %v, want not exist", err)
 	}
 }
