@@ -96,7 +96,7 @@ func TestUnixDialEchoHalfClose(t *testing.T) {
 			served <- err
 			return
 		}
-		defer sc.Close()
+		defer func() { _ = sc.Close() }()
 		_ = sc.SetDeadline(time.Now().Add(testTimeout))
 		_, err = io.Copy(sc, sc) // to the client's EOF
 		if err == nil {

@@ -123,7 +123,7 @@ func ExampleListenUnix() {
 		fmt.Println(err)
 		return
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	path := filepath.Join(dir, "http.sock")
 
 	ln, err := usocket.ListenUnix(ctx, path)
@@ -132,10 +132,10 @@ func ExampleListenUnix() {
 		return
 	}
 	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "hello from %s", r.URL.Path)
+		_, _ = fmt.Fprintf(w, "hello from %s", r.URL.Path)
 	})}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close() // closes ln too, which removes the socket file
+	defer func() { _ = srv.Close() }() // closes ln too, which removes the socket file
 
 	var d usocket.Dialer
 	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
