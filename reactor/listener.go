@@ -135,7 +135,7 @@ func listenFD(ctx context.Context, network, address string, o *listenOptions) (f
 		return -1, nil, "", err
 	}
 	file = unixSocketFile(gl)
-	defer gl.Close()
+	defer func() { _ = gl.Close() }()
 	fd, err = listenerFD(gl)
 	if err == nil && o.backlog > 0 {
 		if lerr := unix.Listen(fd, o.backlog); lerr != nil {
@@ -280,10 +280,10 @@ func (s *listenSocket) onEvent(uint32) {
 	for i := 0; i < acceptBatch && !s.closed && !s.paused; i++ {
 		fd, sa, err := unix.Accept4(s.fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		if err != nil {
-			switch {
-			case err == unix.EAGAIN:
+			switch err {
+			case unix.EAGAIN:
 				return
-			case err == unix.EINTR || err == unix.ECONNABORTED:
+			case unix.EINTR, unix.ECONNABORTED:
 				continue
 			default:
 				s.backOff(err)

@@ -89,8 +89,8 @@ func (l *loop) safeCall(f func()) {
 // serve is the loop goroutine.
 func (l *loop) serve() {
 	defer l.r.wg.Done()
-	err := l.poller.poll(l.dispatch)
-	if err != nil && err != errStop {
+	// poll returns only when a task stops it (errStop) or waiting failed.
+	if err := l.poller.poll(l.dispatch); err != errStop {
 		l.r.reportFrom(l, netip.AddrPort{}, fmt.Errorf("reactor: loop %d stopped: %w", l.idx, err))
 	}
 	l.teardown()

@@ -123,8 +123,8 @@ func (t *CloseCounts) add(s CloseCounts) {
 }
 
 // Sum is the number of connections closed, whatever the cause.
-func (c CloseCounts) Sum() uint64 {
-	return c.Local + c.PeerEOF + c.Reset + c.Error + c.Idle + c.Linger + c.Abort + c.Panic + c.Stopped
+func (t CloseCounts) Sum() uint64 {
+	return t.Local + t.PeerEOF + t.Reset + t.Error + t.Idle + t.Linger + t.Abort + t.Panic + t.Stopped
 }
 
 // countClose files a connection's close under its cause. aborted says

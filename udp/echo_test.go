@@ -37,12 +37,12 @@ func TestEcho(t *testing.T) {
 					if n, err := cl.Send(out, to); err != nil || n != size {
 						t.Fatalf("Send(%d bytes) = %d, %v", size, n, err)
 					}
-					n, real, from, err := cl.Receive(buf)
+					n, size2, from, err := cl.Receive(buf)
 					if err != nil {
 						t.Fatalf("Receive after %d-byte send: %v", size, err)
 					}
-					if n != size || real != size || !bytes.Equal(buf[:n], out) {
-						t.Fatalf("echo of %d bytes: n=%d size=%d, equal=%v", size, n, real, bytes.Equal(buf[:n], out))
+					if n != size || size2 != size || !bytes.Equal(buf[:n], out) {
+						t.Fatalf("echo of %d bytes: n=%d size=%d, equal=%v", size, n, size2, bytes.Equal(buf[:n], out))
 					}
 					if from != srv.LocalAddrPort() {
 						t.Fatalf("from = %v, want %v", from, srv.LocalAddrPort())

@@ -54,19 +54,19 @@ func newBatch() *batch {
 	return b
 }
 
-// recv fills up to max slots with one recvmmsg call and returns how many.
+// recv fills up to most slots with one recvmmsg call and returns how many.
 // Slot i then holds the datagram's bytes in data[i][:min(size, slotSize)],
 // its real size (MSG_TRUNC) in size(i) and its sender in from(i).
-func (b *batch) recv(fd, max int) (int, error) {
-	if max > batchLen {
-		max = batchLen
+func (b *batch) recv(fd, most int) (int, error) {
+	if most > batchLen {
+		most = batchLen
 	}
-	for i := 0; i < max; i++ {
+	for i := 0; i < most; i++ {
 		b.hdrs[i].Hdr.Namelen = unix.SizeofSockaddrInet6
 		b.hdrs[i].Hdr.Flags = 0
 		b.hdrs[i].Len = 0
 	}
-	return ioSyscall(unix.SYS_RECVMMSG, fd, unsafe.Pointer(&b.hdrs[0]), max,
+	return ioSyscall(unix.SYS_RECVMMSG, fd, unsafe.Pointer(&b.hdrs[0]), most,
 		unix.MSG_DONTWAIT|unix.MSG_TRUNC, nil, 0)
 }
 

@@ -140,7 +140,7 @@ func tortureUDPRound(ctx context.Context, r *reactor.Reactor, round uint64, rng 
 				if _, err := c.Write(tortureDatagram(buf, id, seq, sr.IntN(2048))); err != nil {
 					// The sink closed early: the kernel reports the ICMP
 					// port unreachable of an earlier datagram.
-					if !errors.Is(err, net.ErrClosed) && !(closeEarly && errors.Is(err, syscall.ECONNREFUSED)) {
+					if !errors.Is(err, net.ErrClosed) && (!closeEarly || !errors.Is(err, syscall.ECONNREFUSED)) {
 						sendErr.Store(&err)
 					}
 					return
@@ -183,12 +183,12 @@ func tortureUDPRound(ctx context.Context, r *reactor.Reactor, round uint64, rng 
 					return
 				}
 				mu.Lock()
-				prev, any := last[id]
+				prev, seenBefore := last[id]
 				dup := seen[[2]uint64{id, uint64(seq)}]
 				seen[[2]uint64{id, uint64(seq)}] = true
 				last[id] = int64(seq)
 				mu.Unlock()
-				if dup || (readers == 1 && any && int64(seq) <= prev) {
+				if dup || (readers == 1 && seenBefore && int64(seq) <= prev) {
 					err := fmt.Errorf("sender %x: datagram %d after %d (repeated or reordered)", id, seq, prev)
 					bad.Store(&err)
 					return

@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// Forever, as a timeout, makes a wait block until a source is ready or the
-// context is done. (A negative timeout is an error, not "no timeout".)
+// Forever is the timeout that makes a wait block until a source is ready
+// or the context is done. (A negative timeout is an error, not "no
+// timeout".)
 const Forever time.Duration = math.MaxInt64
 
 // Wait blocks until at least one source in the list is ready, and returns

@@ -72,7 +72,7 @@ func driveTCP(ctx context.Context, cfg config, id int) (r connResult) {
 	if err != nil {
 		return connResult{err: err}
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	stop := context.AfterFunc(ctx, func() { _ = c.Abort() })
 	defer stop()
 	msg, echo := make([]byte, cfg.size), make([]byte, cfg.size)
@@ -103,7 +103,7 @@ func driveUDP(ctx context.Context, cfg config, id int) (r connResult) {
 	if err != nil {
 		return connResult{err: err}
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	stop := context.AfterFunc(ctx, func() { _ = c.Close() })
 	defer stop()
 	msg, echo := make([]byte, cfg.size), make([]byte, cfg.size+1)

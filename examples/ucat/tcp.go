@@ -20,7 +20,7 @@ func runTCP(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	stop := context.AfterFunc(ctx, func() { _ = c.Abort() })
 	defer stop()
 
@@ -55,7 +55,7 @@ func acceptOne(ctx context.Context, cfg config, stderr io.Writer) (*usocket.Conn
 	if err != nil {
 		return nil, err
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	fmt.Fprintf(stderr, "ucat listening on %s\n", ln.Addr())
 	return ln.AcceptConn(ctx)
 }

@@ -28,7 +28,7 @@ func runUDP(ctx context.Context, cfg config, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	if cfg.listen {
 		fmt.Fprintf(stderr, "ucat listening on %s\n", c.LocalAddr())
 	}

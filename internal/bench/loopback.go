@@ -26,7 +26,7 @@ func LoopbackLimit(ctx context.Context, l Load) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("loopback listen: %w", err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	l.Addr = ln.Addr().String()
 	if err := ln.SetDeadline(time.Now().Add(l.dialTimeout())); err != nil {
 		return Result{}, fmt.Errorf("loopback listen: %w", err)
@@ -42,7 +42,7 @@ func LoopbackLimit(ctx context.Context, l Load) (Result, error) {
 	}()
 	out, err := dialAll(ctx, l, 1, 1)
 	if err != nil {
-		ln.Close() // ends the accept at once
+		_ = ln.Close() // ends the accept at once
 	}
 	a := <-got
 	if err == nil {
@@ -50,7 +50,7 @@ func LoopbackLimit(ctx context.Context, l Load) (Result, error) {
 	}
 	if err != nil {
 		if a.c != nil {
-			a.c.Close()
+			_ = a.c.Close()
 		}
 		if out != nil {
 			closeAll(out)

@@ -30,7 +30,7 @@ func DescribeMachine() Machine {
 				break
 			}
 		}
-		f.Close()
+		_ = f.Close()
 	}
 	var u unix.Utsname
 	if unix.Uname(&u) == nil {

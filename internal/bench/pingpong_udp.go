@@ -30,7 +30,7 @@ func UDPPingPong(ctx context.Context, l Load) (Result, error) {
 	}
 	defer func() {
 		for _, s := range socks {
-			s.Close()
+			_ = s.Close()
 		}
 	}()
 	w := newWindow(l)
@@ -56,7 +56,7 @@ func dialUDP(ctx context.Context, l Load) ([]*net.UDPConn, error) {
 		c, err := d.DialContext(ctx, "udp", l.Addr)
 		if err != nil {
 			for _, s := range socks {
-				s.Close()
+				_ = s.Close()
 			}
 			return nil, fmt.Errorf("dial udp %s: %w", l.Addr, err)
 		}

@@ -19,7 +19,7 @@ func ReadRSS(pid int) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("read rss: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:")

@@ -79,7 +79,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 
 	cfg.progressf("building %d server(s) into %s", len(cfg.Servers), dir)
 	bins, fails := BuildServers(ctx, cfg.ModuleRoot, dir, cfg.Servers)

@@ -9,8 +9,10 @@ import (
 
 func TestLastUserCloses(t *testing.T) {
 	var r Ref
-	if !r.Acquire() || !r.Acquire() {
-		t.Fatal("Acquire failed on an open descriptor")
+	for range 2 {
+		if !r.Acquire() {
+			t.Fatal("Acquire failed on an open descriptor")
+		}
 	}
 	if r.MarkClosing() {
 		t.Fatal("MarkClosing said close now while two references are held")

@@ -16,7 +16,7 @@ func OpenFDs() (map[int]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("testkit: list fds: %w", err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	names, err := d.Readdirnames(-1)
 	if err != nil {
 		return nil, fmt.Errorf("testkit: list fds: %w", err)

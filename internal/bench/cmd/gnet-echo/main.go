@@ -96,20 +96,20 @@ func boundAddr(eng gnet.Engine, proto string) (net.Addr, error) {
 		return nil, fmt.Errorf("dup listener: %w", err)
 	}
 	f := os.NewFile(uintptr(fd), "gnet-listener")
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	if proto == "udp" {
 		pc, err := net.FilePacketConn(f)
 		if err != nil {
 			return nil, fmt.Errorf("inspect listener: %w", err)
 		}
-		defer pc.Close()
+		defer func() { _ = pc.Close() }()
 		return pc.LocalAddr(), nil
 	}
 	ln, err := net.FileListener(f)
 	if err != nil {
 		return nil, fmt.Errorf("inspect listener: %w", err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	return ln.Addr(), nil
 }
 
@@ -126,7 +126,7 @@ func freeUDPAddr(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pick a free UDP port: %w", err)
 	}
-	defer pc.Close()
+	defer func() { _ = pc.Close() }()
 	return pc.LocalAddr().String(), nil
 }
 

@@ -44,7 +44,7 @@ func serveTCP(ctx context.Context, sf bench.ServerFlags) error {
 	if err := bench.AnnounceListening(os.Stdout, ln.Addr()); err != nil {
 		return err
 	}
-	stopper := context.AfterFunc(ctx, func() { ln.Close() })
+	stopper := context.AfterFunc(ctx, func() { _ = ln.Close() })
 	defer stopper()
 	for {
 		c, err := ln.Accept()
@@ -64,7 +64,7 @@ func serveTCP(ctx context.Context, sf bench.ServerFlags) error {
 
 // echoTCP copies c back to itself until either direction fails.
 func echoTCP(c net.Conn) {
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	buf := make([]byte, bufSize)
 	for {
 		n, err := c.Read(buf)
@@ -88,7 +88,7 @@ func serveUDP(ctx context.Context, sf bench.ServerFlags) error {
 	conns := []net.PacketConn{first}
 	defer func() {
 		for _, pc := range conns {
-			pc.Close()
+			_ = pc.Close()
 		}
 	}()
 	bound := first.LocalAddr().String()

@@ -31,7 +31,7 @@ func detachFD(sc interface {
 	syscall.Conn
 	Close() error
 }) (int, error) {
-	defer sc.Close()
+	defer func() { _ = sc.Close() }()
 	raw, err := sc.SyscallConn()
 	if err != nil {
 		return -1, err
