@@ -29,6 +29,8 @@
 //
 //	(socket-server host port fn args ...)      StreamServer{Host, Port, Handler}.ListenAndServe(ctx)
 //	  :protocol :datagram                      DatagramServer{...}
+//	  (no unix sockets in usocket)             StreamServer{Path: "/run/x.sock", Handler} (unix
+//	                                           domain stream socket; "@name" abstract on Linux)
 //	  :in-new-thread t                         Start(ctx) → *Server (Addr, Shutdown, Close, Done)
 //	  :multi-threading t                       Mode: PerConnection
 //	  :reuse-address (default t)               StreamServer.ReuseAddress (nil: on);

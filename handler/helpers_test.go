@@ -102,7 +102,7 @@ func closeAndWait(t *testing.T, s *handler.Server) {
 	}
 }
 
-// client is a line-oriented stdlib TCP client with bounded calls.
+// client is a line-oriented stdlib TCP (or unix) client with bounded calls.
 type client struct {
 	net.Conn
 	r *bufio.Reader
@@ -111,7 +111,7 @@ type client struct {
 func dial(t *testing.T, addr net.Addr) *client {
 	t.Helper()
 	d := net.Dialer{Timeout: wait}
-	c, err := d.Dial("tcp", addr.String())
+	c, err := d.Dial(addr.Network(), addr.String())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,13 +22,14 @@ type ServeOptions struct {
 }
 
 // Serve listens on address and serves h on the reactor's event loops, with
-// no goroutine per connection, until Shutdown or Close. Bind errors are
-// returned before anything is served. The *Server is the same as the
-// socket-servers': on a private reactor, Shutdown closes the listener,
-// then every connection gracefully (flushing what is queued) until ctx
-// ends, and stops the reactor; Close closes everything at once. On a
-// shared reactor (ServeOptions.Reactor) only the listener is closed; its
-// connections are the reactor's.
+// no goroutine per connection, until Shutdown or Close. network and address
+// are reactor.Listen's: "tcp", "tcp4", "tcp6", or "unix" with a socket
+// path. Bind errors are returned before anything is served. The *Server is
+// the same as the socket-servers': on a private reactor, Shutdown closes
+// the listener, then every connection gracefully (flushing what is queued)
+// until ctx ends, and stops the reactor; Close closes everything at once.
+// On a shared reactor (ServeOptions.Reactor) only the listener is closed;
+// its connections are the reactor's.
 func Serve(ctx context.Context, network, address string, h reactor.Handler, o *ServeOptions) (*Server, error) {
 	if h == nil {
 		return nil, reactor.ErrNilHandler

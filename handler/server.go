@@ -85,10 +85,12 @@ func (s *Server) serveBlocking(ctx context.Context) error {
 func (s *Server) Reactor() *reactor.Reactor { return s.r }
 
 // Addr returns the address the server is bound to, with the real port when
-// port 0 was asked for: a *net.TCPAddr or a *net.UDPAddr.
+// port 0 was asked for: a *net.TCPAddr or a *net.UDPAddr (a *net.UnixAddr
+// for a unix socket).
 func (s *Server) Addr() net.Addr { return s.addr }
 
-// AddrPort returns Addr as a netip.AddrPort.
+// AddrPort returns Addr as a netip.AddrPort; the zero AddrPort for a unix
+// socket.
 func (s *Server) AddrPort() netip.AddrPort {
 	switch a := s.addr.(type) {
 	case *net.TCPAddr:

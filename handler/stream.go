@@ -37,6 +37,13 @@ type StreamServer struct {
 	// (usocket.WildcardHost), 0 a free port (see Server.Addr).
 	Host string
 	Port int
+	// Path, when set, makes the server listen on this unix domain stream
+	// socket instead (usocket.ListenUnix; "@name" is an abstract name on
+	// Linux); Shutdown and Close remove the socket file. Host, Port,
+	// ReuseAddress, ReusePort and IdleTimeout (which counts TCP traffic)
+	// must then be left zero, or Start gives a *ConfigError. The handler's
+	// peer is the zero netip.AddrPort; c.RemoteAddr() is a *net.UnixAddr.
+	Path string
 	// Mode is Sequential (the default, as usocket's) or PerConnection.
 	Mode Mode
 	// Handler serves each client; it is required.
@@ -131,8 +138,7 @@ func (sv *StreamServer) listen(ctx context.Context) (*Server, error) {
 	if sv.IdleTimeout > 0 && !idleTimeoutSupported {
 		return nil, &ConfigError{Field: "IdleTimeout", Value: sv.IdleTimeout, Why: "not supported on this platform (it needs Linux's TCP_INFO)", Err: errors.ErrUnsupported}
 	}
-	lc := usocket.ListenConfig{ReuseAddress: sv.ReuseAddress, ReusePort: sv.ReusePort, Backlog: sv.Backlog, Reactor: sv.Reactor}
-	ln, err := lc.Listen(ctx, sv.Host, sv.Port)
+	ln, err := sv.listenSocket(ctx)
 	if err != nil {
 		return nil, err
 	}

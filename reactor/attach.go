@@ -10,10 +10,16 @@ import (
 )
 
 // Dial connects to address with a zero net.Dialer and attaches the
-// connection; see Attach. Once connected, ctx no longer matters.
+// connection; see Attach. network is one net.Dial takes for a stream:
+// "tcp", "tcp4", "tcp6", or "unix" with a socket path (or, on Linux, an
+// abstract "@name"); a path longer than MaxUnixPath gives a
+// *UnixPathError. Once connected, ctx no longer matters.
 func (r *Reactor) Dial(ctx context.Context, network, address string, h Handler) (*Conn, error) {
 	if h == nil {
 		return nil, ErrNilHandler
+	}
+	if err := checkUnix("dial", network, address); err != nil {
+		return nil, err
 	}
 	if r.stopped() {
 		return nil, ErrClosed
@@ -26,11 +32,12 @@ func (r *Reactor) Dial(ctx context.Context, network, address string, h Handler) 
 	return r.Attach(nc, h)
 }
 
-// Attach moves a connected stream socket (for example from net.Dialer, which
-// gives connect timeouts, local binds and the standard error shapes) onto a
-// loop: its descriptor is duplicated, nc is closed, and the returned Conn
-// takes over. OnOpen runs on the loop shortly after Attach returns; writes
-// made before that are queued.
+// Attach moves a connected stream socket (a *net.TCPConn or *net.UnixConn,
+// for example from net.Dialer, which gives connect timeouts, local binds
+// and the standard error shapes) onto a loop: its descriptor is
+// duplicated, nc is closed, and the returned Conn takes over. OnOpen runs
+// on the loop shortly after Attach returns; writes made before that are
+// queued.
 func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
 	if nc == nil {
 		return nil, ErrNotSocket
@@ -51,6 +58,7 @@ func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
 	if a, ok := nc.LocalAddr().(*net.TCPAddr); ok {
 		local = a.AddrPort()
 	}
+	ua := unixAddrsOf(nc)
 	_ = nc.Close()
 	if err := unix.SetNonblock(fd, true); err != nil {
 		_ = unix.Close(fd)
@@ -59,6 +67,7 @@ func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
 	l := r.pick()
 	c := newConn(l, fd, h, remote)
 	c.local = local
+	c.unix = ua
 	if err := l.run(registerConnTask, c); err != nil {
 		c.discard()
 		return nil, err

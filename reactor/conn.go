@@ -21,6 +21,7 @@ type Conn struct {
 	h      Handler
 	wn     WriteNotifier // h as WriteNotifier, or nil
 	remote netip.AddrPort
+	unix   *unixAddrs // the ends of a unix domain connection; nil for TCP
 
 	// Owned by the loop goroutine.
 	events     uint32   // interest registered with the poller
@@ -211,14 +212,25 @@ func (c *Conn) setPause(p bool) error {
 	return c.schedule()
 }
 
-// RemoteAddrPort returns the peer's address.
+// RemoteAddrPort returns the peer's address; the zero AddrPort for a unix
+// domain connection.
 func (c *Conn) RemoteAddrPort() netip.AddrPort { return c.remote }
 
-// RemoteAddr returns the peer's address as a *net.TCPAddr.
-func (c *Conn) RemoteAddr() net.Addr { return net.TCPAddrFromAddrPort(c.remote) }
+// RemoteAddr returns the peer's address as a *net.TCPAddr, or a
+// *net.UnixAddr for a unix domain connection.
+func (c *Conn) RemoteAddr() net.Addr {
+	if c.unix != nil {
+		return c.unix.remote
+	}
+	return net.TCPAddrFromAddrPort(c.remote)
+}
 
-// LocalAddrPort returns the local address (getsockname, cached).
+// LocalAddrPort returns the local address (getsockname, cached); the zero
+// AddrPort for a unix domain connection.
 func (c *Conn) LocalAddrPort() netip.AddrPort {
+	if c.unix != nil {
+		return netip.AddrPort{}
+	}
 	c.mu.Lock()
 	local := c.local
 	c.mu.Unlock()
@@ -238,8 +250,14 @@ func (c *Conn) LocalAddrPort() netip.AddrPort {
 	return local
 }
 
-// LocalAddr returns the local address as a *net.TCPAddr.
-func (c *Conn) LocalAddr() net.Addr { return net.TCPAddrFromAddrPort(c.LocalAddrPort()) }
+// LocalAddr returns the local address as a *net.TCPAddr, or a
+// *net.UnixAddr for a unix domain connection.
+func (c *Conn) LocalAddr() net.Addr {
+	if c.unix != nil {
+		return c.unix.local
+	}
+	return net.TCPAddrFromAddrPort(c.LocalAddrPort())
+}
 
 // Context returns the value stored with SetContext.
 func (c *Conn) Context() any {

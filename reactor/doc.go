@@ -27,9 +27,14 @@
 // spread over the loops round robin; WithReusePort gives every loop its own
 // SO_REUSEPORT listening socket instead.
 //
+// Listen and Dial take TCP ("tcp", "tcp4", "tcp6") and unix domain stream
+// sockets ("unix", a path, or an abstract "@name" on Linux); a unix
+// connection's addresses are *net.UnixAddr and its AddrPorts zero, and a
+// unix Listener removes the socket file it made when it closes.
+//
 // # Platforms
 //
-// That is the Linux backend, the default there. On macOS and the BSDs the
+// The loops above are the Linux backend, the default there. On macOS and the BSDs the
 // loops run the portable backend instead: the same loop over kqueue, woken
 // through a pipe, its timers driven by the wait's timeout, every IdleWait
 // mode blocking in the kernel wait. Building with -tags usocket_portable

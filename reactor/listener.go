@@ -34,19 +34,25 @@ func WithListenControl(f func(network, address string, c syscall.RawConn) error)
 	return func(o *listenOptions) { o.control = f }
 }
 
-// Listener accepts TCP connections on the reactor's loops and hands each to
-// its Handler. Safe for concurrent use.
+// Listener accepts TCP or unix domain connections on the reactor's loops and
+// hands each to its Handler. Safe for concurrent use.
 type Listener struct {
 	r     *Reactor
 	h     Handler
 	addr  net.Addr
 	socks []*listenSocket
 	once  sync.Once
+	file  string // the unix socket file to remove on Close, if we made it
 }
 
-// Listen binds and listens on address ("tcp", "tcp4" or "tcp6"; port 0 picks
-// a free port, which Addr reports) and starts accepting on the loops.
-// Accepted connections are spread over the loops.
+// Listen binds and listens on address and starts accepting on the loops.
+// Accepted connections are spread over the loops. network is "tcp",
+// "tcp4" or "tcp6" (port 0 picks a free port, which Addr reports), or
+// "unix" for a unix domain stream socket at the path address: as with
+// net.Listen, a name starting with "@" is an abstract one on Linux, and the
+// socket file Listen creates is removed by Close. A path longer than
+// MaxUnixPath gives a *UnixPathError; WithReusePort does not apply to
+// unix sockets.
 func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler, opts ...ListenOption) (*Listener, error) {
 	if h == nil {
 		return nil, ErrNilHandler
@@ -60,6 +66,12 @@ func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler
 	if o.backlog < 0 {
 		return nil, optionError("backlog", o.backlog)
 	}
+	if err := checkUnix("listen", network, address); err != nil {
+		return nil, err
+	}
+	if o.reusePort && isUnix(network) {
+		return nil, optionError("reuseport", network)
+	}
 	ln := &Listener{r: r, h: h}
 	n := 1
 	if o.reusePort {
@@ -70,13 +82,13 @@ func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler
 		if ln.addr != nil {
 			addr = ln.addr.String() // the others bind the port the first one got
 		}
-		fd, bound, err := listenFD(ctx, network, addr, &o)
+		fd, bound, file, err := listenFD(ctx, network, addr, &o)
 		if err != nil {
 			ln.closeFDs()
 			return nil, err
 		}
 		if ln.addr == nil {
-			ln.addr = bound
+			ln.addr, ln.file = bound, file
 		}
 		loop := r.pick()
 		if o.reusePort {
@@ -99,8 +111,9 @@ func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler
 }
 
 // listenFD makes a listening socket with the standard library (so errors
-// have its shape) and keeps a duplicate of its descriptor.
-func listenFD(ctx context.Context, network, address string, o *listenOptions) (int, net.Addr, error) {
+// have its shape) and keeps a duplicate of its descriptor. file is the
+// unix socket file it created, if any.
+func listenFD(ctx context.Context, network, address string, o *listenOptions) (fd int, bound net.Addr, file string, err error) {
 	lc := net.ListenConfig{Control: func(nw, addr string, c syscall.RawConn) error {
 		if o.reusePort {
 			var serr error
@@ -120,32 +133,40 @@ func listenFD(ctx context.Context, network, address string, o *listenOptions) (i
 	}}
 	gl, err := lc.Listen(ctx, network, address)
 	if err != nil {
-		return -1, nil, err
+		return -1, nil, "", err
 	}
+	file = unixSocketFile(gl)
 	defer func() { _ = gl.Close() }()
-	tl, ok := gl.(*net.TCPListener)
-	if !ok {
-		return -1, nil, ErrNotSocket
+	fd, err = listenerFD(gl)
+	if err == nil && o.backlog > 0 {
+		if lerr := unix.Listen(fd, o.backlog); lerr != nil {
+			_ = unix.Close(fd)
+			err = wrapSyscall("listen", lerr)
+		}
 	}
-	rc, err := tl.SyscallConn()
 	if err != nil {
-		return -1, nil, err
+		removeSocketFile(file)
+		return -1, nil, "", err
+	}
+	return fd, gl.Addr(), file, nil
+}
+
+// listenerFD duplicates the descriptor of a TCP or unix listener.
+func listenerFD(gl net.Listener) (int, error) {
+	sc, ok := gl.(syscall.Conn)
+	if !ok {
+		return -1, ErrNotSocket
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return -1, err
 	}
 	fd := -1
 	var derr error
 	if err := rc.Control(func(s uintptr) { fd, derr = dupFD(int(s)) }); err != nil {
-		return -1, nil, err
+		return -1, err
 	}
-	if derr != nil {
-		return -1, nil, derr
-	}
-	if o.backlog > 0 {
-		if err := unix.Listen(fd, o.backlog); err != nil {
-			_ = unix.Close(fd)
-			return -1, nil, wrapSyscall("listen", err)
-		}
-	}
-	return fd, gl.Addr(), nil
+	return fd, derr
 }
 
 // Addr returns the bound address, with the real port when port 0 was asked.
@@ -164,6 +185,7 @@ func (ln *Listener) Close() error {
 	err := ErrClosed
 	ln.once.Do(func() {
 		err = nil
+		removeSocketFile(ln.file) // first, as net does: the path is never someone else's
 		for _, s := range ln.socks {
 			// If the reactor is stopping, its loops close the socket.
 			_ = s.loop.run(closeListenTask, s)
@@ -176,6 +198,7 @@ func (ln *Listener) Close() error {
 }
 
 func (ln *Listener) closeFDs() {
+	removeSocketFile(ln.file)
 	for _, s := range ln.socks {
 		_ = unix.Close(s.fd)
 	}
@@ -270,12 +293,16 @@ func (s *listenSocket) onEvent(uint32) {
 		}
 		s.backoff = 0
 		s.loop.stats.accepted.Add(1)
-		_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+		ua := s.ln.unixEnds(sa)
+		if ua == nil {
+			_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+		}
 		target := s.loop
 		if s.spread {
 			target = s.loop.r.pick()
 		}
 		c := newConn(target, fd, s.ln.h, sockaddrToAddrPort(sa))
+		c.unix = ua
 		if target == s.loop {
 			c.open()
 		} else if err := target.run(registerConnTask, c); err != nil {

@@ -28,8 +28,8 @@ import (
 // (the kernel still bounds what it buffers). The constant is unused.
 const DefaultReadBufferLimit = 256 << 10
 
-// Conn is a TCP connection: the Go form of usocket's STREAM-USOCKET and its
-// SOCKET-STREAM in one. It is a net.Conn; Read and Write make their system
+// Conn is a TCP (or unix domain stream) connection: the Go form of
+// usocket's STREAM-USOCKET and its SOCKET-STREAM in one. It is a net.Conn; Read and Write make their system
 // calls on the non-blocking socket from the calling goroutine, and when the
 // socket is not ready they park that goroutine until a reactor event loop
 // reports that it is (the design of Go's own poller, on our loops).
@@ -49,6 +49,7 @@ type conn struct {
 	fd    fdlife.FD
 	raddr *net.TCPAddr
 	laddr atomic.Pointer[net.TCPAddr]
+	unix  *unixEnds // the ends of a unix domain connection; nil for TCP
 
 	closed atomic.Bool // Close or Abort was called
 	rdShut atomic.Bool // CloseRead was called: Read returns io.EOF
@@ -90,20 +91,23 @@ func afterEAGAIN(op string) {
 // for the caller to put in its shape. SO_RCVBUF is set only when limit
 // asks for it: by default the kernel autotunes the receive buffer.
 func startConn(r *reactor.Reactor, fd int, raddr, laddr netip.AddrPort, limit int) (*Conn, error) {
+	c := &conn{raddr: net.TCPAddrFromAddrPort(sockaddr.Unmap(raddr))}
+	if laddr.IsValid() { // errors name both ends
+		c.laddr.Store(net.TCPAddrFromAddrPort(sockaddr.Unmap(laddr)))
+	}
+	return c.start(r, fd, limit)
+}
+
+// start registers c, whose addresses are set, for fd with r; see startConn.
+func (c *conn) start(r *reactor.Reactor, fd, limit int) (*Conn, error) {
 	if limit > 0 {
 		if err := optRcvBuf.set(fd, limit); err != nil {
 			_ = unix.Close(fd)
 			return nil, err
 		}
 	}
-	c := &conn{
-		raddr: net.TCPAddrFromAddrPort(sockaddr.Unmap(raddr)),
-		done:  make(chan struct{}),
-		wmu:   wake.NewLock(),
-	}
-	if laddr.IsValid() { // errors name both ends
-		c.laddr.Store(net.TCPAddrFromAddrPort(sockaddr.Unmap(laddr)))
-	}
+	c.done = make(chan struct{})
+	c.wmu = wake.NewLock()
 	c.fd.Init(fd)
 	if err := watchFD(&c.fd, r, (*connEvents)(c)); err != nil {
 		return nil, err
@@ -257,17 +261,29 @@ func (c *conn) finish() {
 	c.sig.Notify()
 }
 
-// LocalAddr returns the local address, a *net.TCPAddr.
-func (c *Conn) LocalAddr() net.Addr { return c.localAddr() }
+// LocalAddr returns the local address, a *net.TCPAddr (a *net.UnixAddr
+// for a unix domain connection).
+func (c *Conn) LocalAddr() net.Addr {
+	if c.unix != nil {
+		return c.unix.local
+	}
+	return c.localAddr()
+}
 
 func (c *conn) localAddr() *net.TCPAddr { return c.laddr.Load() }
 
-// RemoteAddr returns the peer's address, a *net.TCPAddr.
-func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
+// RemoteAddr returns the peer's address, a *net.TCPAddr (a *net.UnixAddr
+// for a unix domain connection).
+func (c *Conn) RemoteAddr() net.Addr {
+	if c.unix != nil {
+		return c.unix.remote
+	}
+	return c.raddr
+}
 
 // LocalAddrPort returns the local address and port: the Go form of
 // usocket's GET-LOCAL-NAME (GET-LOCAL-ADDRESS and GET-LOCAL-PORT are its
-// Addr and Port).
+// Addr and Port). It is the zero AddrPort for a unix domain connection.
 func (c *Conn) LocalAddrPort() netip.AddrPort {
 	if a := c.localAddr(); a != nil {
 		return a.AddrPort()
@@ -276,7 +292,8 @@ func (c *Conn) LocalAddrPort() netip.AddrPort {
 }
 
 // RemoteAddrPort returns the peer's address and port: the Go form of
-// usocket's GET-PEER-NAME.
+// usocket's GET-PEER-NAME. It is the zero AddrPort for a unix domain
+// connection.
 func (c *Conn) RemoteAddrPort() netip.AddrPort { return c.raddr.AddrPort() }
 
 // SetDeadline sets the read and write deadlines, as for net.Conn: calls

@@ -5,18 +5,23 @@ import "net"
 // opError returns err in the standard shape for an operation on c: a
 // *net.OpError around an *Error carrying the condition class.
 func (c *conn) opError(op string, err error) error {
-	var src net.Addr
-	if a := c.laddr.Load(); a != nil {
-		src = a
-	}
-	return NewOpError(op, "tcp", src, c.raddr, err)
+	network, src, dst := c.ends()
+	return NewOpError(op, network, src, dst, err)
 }
 
 // timeoutError is the error for a deadline or timeout that passed during op.
 func (c *conn) timeoutError(op string) error {
-	var src net.Addr
+	network, src, dst := c.ends()
+	return NewTimeoutError(op, network, src, dst)
+}
+
+// ends are the network and addresses errors name.
+func (c *conn) ends() (network string, src, dst net.Addr) {
+	if c.unix != nil {
+		return "unix", c.unix.local, c.unix.remote
+	}
 	if a := c.laddr.Load(); a != nil {
 		src = a
 	}
-	return NewTimeoutError(op, "tcp", src, c.raddr)
+	return "tcp", src, c.raddr
 }

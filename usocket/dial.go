@@ -93,8 +93,15 @@ func (d *Dialer) Connect(ctx context.Context, host string, port int) (*Conn, err
 }
 
 // DialContext connects to addr ("host:port") on network "tcp", "tcp4" or
-// "tcp6", like net.Dialer.DialContext, so that a Dialer can serve as
-// http.Transport.DialContext. The result is a *Conn.
+// "tcp6", or to the unix domain stream socket at the path addr on network
+// "unix" ("@name" is an abstract name on Linux), like
+// net.Dialer.DialContext, so that a Dialer can serve as
+// http.Transport.DialContext. The result is a *Conn; a unix one has
+// *net.UnixAddr addresses and zero AddrPorts. For "unix", Timeout,
+// Deadline, Control and ReadBufferLimit apply, NoDelay and KeepAlive do
+// not, LocalHost and LocalPort are an *InputError, and so are an empty
+// path and one longer than reactor.MaxUnixPath bytes (that one wrapping a
+// *reactor.UnixPathError).
 func (d *Dialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	c, err := d.dial(ctx, network, addr)
 	if err != nil {
@@ -107,18 +114,18 @@ func (d *Dialer) dial(ctx context.Context, network, addr string) (*Conn, error) 
 	if ctx == nil {
 		return nil, dialInputError(network, &InputError{Op: "Connect", Arg: "ctx", Value: "nil", Reason: "nil context"})
 	}
-	if !strings.HasPrefix(network, "tcp") || (network != "tcp" && network != "tcp4" && network != "tcp6") {
+	if network != "unix" && (!strings.HasPrefix(network, "tcp") || (network != "tcp" && network != "tcp4" && network != "tcp6")) {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: net.UnknownNetworkError(network)}
 	}
 	if d.Timeout < 0 {
 		return nil, dialInputError(network, &InputError{Op: "Connect", Arg: "Timeout", Value: d.Timeout, Reason: "negative"})
 	}
-	r := d.Reactor
-	if r == nil {
-		var err error
-		if r, err = reactor.Default(); err != nil {
-			return nil, MapError(&net.OpError{Op: "dial", Net: network, Err: err})
-		}
+	r, err := reactorOr(d.Reactor, "dial", network)
+	if err != nil {
+		return nil, err
+	}
+	if network == "unix" {
+		return d.dialUnix(ctx, r, addr)
 	}
 	nd, err := d.netDialer(ctx, network)
 	if err != nil {
@@ -144,6 +151,18 @@ func (d *Dialer) dial(ctx context.Context, network, addr string) (*Conn, error) 
 		return nil, NewOpError("dial", network, src, dst, err)
 	}
 	return c, nil
+}
+
+// reactorOr returns r, or the default reactor when r is nil.
+func reactorOr(r *reactor.Reactor, op, network string) (*reactor.Reactor, error) {
+	if r != nil {
+		return r, nil
+	}
+	r, err := reactor.Default()
+	if err != nil {
+		return nil, MapError(&net.OpError{Op: op, Net: network, Err: err})
+	}
+	return r, nil
 }
 
 // netDialer builds the standard dialer that makes the socket and connects.

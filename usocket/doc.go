@@ -31,6 +31,13 @@
 // consumers look for: CloseRead, CloseWrite and SyscallConn. Addresses are
 // *net.TCPAddr, with netip.AddrPort getters beside them.
 //
+// Unix domain stream sockets, which usocket itself lacks, work where net
+// users reach for them: [ListenUnix] (or [ListenConfig.ListenUnix]) listens
+// on a path, and on Linux on an abstract "@name"; Close removes the socket
+// file it made, as net.UnixListener does. [Dialer.DialContext] takes
+// network "unix", so an http.Transport can talk to a unix socket. The Conns
+// are the same type, with *net.UnixAddr addresses and zero AddrPorts.
+//
 // Under the hood a Conn is a non-blocking socket watched by a reactor
 // event loop in edge-triggered mode ([reactor.Reactor.WatchEdge]), in the
 // design of Go's own poller: Read and Write make their system calls from
@@ -118,6 +125,9 @@
 //	  :backlog                                 ListenConfig{ReuseAddress, Backlog}.Listen
 //	socket-accept                            (*Listener).Accept() (net.Conn, error);
 //	                                           (*Listener).AcceptConn(ctx) (*Conn, error)
+//	(no unix sockets in usocket)             ListenUnix(ctx, path), ListenConfig{...}.ListenUnix;
+//	                                           (*Dialer).DialContext(ctx, "unix", path);
+//	                                           handler.StreamServer{Path: path}
 //	socket-close                             Close (flushes; Abort resets)
 //	socket-shutdown :input :output :io       CloseRead, CloseWrite; Shutdown(ShutdownRead,
 //	                                           ShutdownWrite or ShutdownBoth)

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -108,4 +111,45 @@ func ExampleListener_AcceptConn() {
 	fmt.Print(answer)
 	<-done
 	// Output: SHOUT
+}
+
+// net/http served on a unix domain socket, and fetched through a Dialer
+// whose DialContext the http.Transport calls with network "unix".
+func ExampleListenUnix() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "usocket-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	path := filepath.Join(dir, "http.sock")
+
+	ln, err := usocket.ListenUnix(ctx, path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = fmt.Fprintf(w, "hello from %s", r.URL.Path)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	defer func() { _ = srv.Close() }() // closes ln too, which removes the socket file
+
+	var d usocket.Dialer
+	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, "unix", path)
+	}}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	resp, err := client.Get("http://unix/socket")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	fmt.Printf("%s %v\n", body, err)
+	// Output: hello from /socket <nil>
 }

@@ -89,42 +89,61 @@ func (lc *ListenConfig) Listen(ctx context.Context, host string, port int) (*Lis
 	if !ip.Is4() {
 		network = "tcp6"
 	}
-	r := lc.Reactor
-	if r == nil {
-		if r, err = reactor.Default(); err != nil {
-			return nil, MapError(&net.OpError{Op: "listen", Net: network, Err: err})
-		}
+	r, err := reactorOr(lc.Reactor, "listen", network)
+	if err != nil {
+		return nil, err
 	}
-	l := &listener{
+	return lc.newListener(r).open(ctx, network, netip.AddrPortFrom(ip, uint16(port)).String(), lc.Backlog)
+}
+
+// newListener is the state of a listener run by r, before it is bound.
+func (lc *ListenConfig) newListener(r *reactor.Reactor) *listener {
+	return &listener{
 		r:         r,
 		reuse:     lc.ReuseAddress == nil || *lc.ReuseAddress,
 		reusePort: lc.ReusePort,
 		readLimit: lc.ReadBufferLimit,
 		done:      make(chan struct{}),
 	}
+}
+
+// open binds address with the standard library (so errors have its
+// shape), takes its descriptor and registers it with l's reactor.
+func (l *listener) open(ctx context.Context, network, address string, backlog int) (*Listener, error) {
 	nl := net.ListenConfig{Control: l.control}
-	gl, err := nl.Listen(ctx, network, netip.AddrPortFrom(ip, uint16(port)).String())
+	gl, err := nl.Listen(ctx, network, address)
 	if err != nil {
 		return nil, MapError(err)
 	}
-	l.addr, _ = gl.Addr().(*net.TCPAddr)
-	fd, err := detachFD(gl.(*net.TCPListener))
-	if err != nil {
-		return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: err})
+	l.bound(gl)
+	fail := func(err error) (*Listener, error) {
+		l.removeSocketFile()
+		return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.netAddr(), Err: err})
 	}
-	if lc.Backlog > 0 {
-		if err := unix.Listen(fd, lc.Backlog); err != nil {
+	fd, err := detachFD(gl.(listenerFD))
+	if err != nil {
+		return fail(err)
+	}
+	if backlog > 0 {
+		if err := unix.Listen(fd, backlog); err != nil {
 			_ = unix.Close(fd)
-			return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: os.NewSyscallError("listen", err)})
+			return fail(os.NewSyscallError("listen", err))
 		}
 	}
 	l.fd.Init(fd)
-	if err := watchFD(&l.fd, r, (*listenEvents)(l)); err != nil {
-		return nil, MapError(&net.OpError{Op: "listen", Net: network, Addr: l.addr, Err: err})
+	if err := watchFD(&l.fd, l.r, (*listenEvents)(l)); err != nil {
+		return fail(err)
 	}
 	pub := &Listener{l}
 	runtime.AddCleanup(pub, (*listener).dropped, l)
 	return pub, nil
+}
+
+// listenerFD is what detachFD needs of a *net.TCPListener or
+// *net.UnixListener.
+type listenerFD interface {
+	syscall.Conn
+	Close() error
 }
 
 // listenAddr turns usocket's host argument into the address to bind.
@@ -142,8 +161,8 @@ func listenInputError(err error) error {
 	return &net.OpError{Op: "listen", Net: "tcp", Err: err}
 }
 
-// Listener is a TCP listening socket: the Go form of usocket's
-// STREAM-SERVER-USOCKET. It is a net.Listener. Accept calls accept(2) on
+// Listener is a TCP (or, from ListenUnix, a unix domain stream) listening
+// socket: the Go form of usocket's STREAM-SERVER-USOCKET. It is a net.Listener. Accept calls accept(2) on
 // the non-blocking socket itself and, when no connection is waiting, parks
 // until a reactor event loop reports one: connections nobody accepts wait
 // in the kernel's backlog.
@@ -160,6 +179,7 @@ type listener struct {
 	fd        fdlife.FD
 	r         *reactor.Reactor // runs the listener and its connections
 	addr      *net.TCPAddr
+	unix      *unixListen // the bound path of a unix listener; nil for TCP
 	reuse     bool
 	reusePort bool
 	readLimit int
@@ -218,7 +238,7 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 	defer l.fd.Release()
 	for {
 		if l.dl.Expired() {
-			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
+			return nil, NewTimeoutError("accept", l.network(), nil, l.netAddr())
 		}
 		seq := l.rd.Seq() // before accept: an edge after it is not lost
 		fd, sa, err := sock.Accept(l.fd.Sysfd)
@@ -229,7 +249,7 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 			continue
 		case unix.EAGAIN:
 		default:
-			return nil, NewAcceptError("tcp", l.addr, os.NewSyscallError("accept4", err))
+			return nil, NewAcceptError(l.network(), l.netAddr(), os.NewSyscallError("accept4", err))
 		}
 		afterEAGAIN("accept")
 		stops := wake.Stops{Done: l.done, Deadline: l.dl.Wait(), Cancel: ctx.Done()}
@@ -237,7 +257,7 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 		case wake.Closed:
 			return nil, l.opError(net.ErrClosed)
 		case wake.Expired:
-			return nil, NewTimeoutError("accept", "tcp", nil, l.addr)
+			return nil, NewTimeoutError("accept", l.network(), nil, l.netAddr())
 		case wake.Canceled:
 			return nil, l.opError(ctx.Err())
 		}
@@ -246,6 +266,9 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 
 // startConn makes the Conn for an accepted socket.
 func (l *listener) startConn(fd int, sa unix.Sockaddr) (*Conn, error) {
+	if l.unix != nil {
+		return l.startUnixConn(fd, sa)
+	}
 	var laddr netip.AddrPort
 	if ls, err := unix.Getsockname(fd); err == nil {
 		laddr = sockaddr.FromSockaddr(ls)
@@ -269,6 +292,7 @@ func (l *listener) close() error {
 	if l.closed.Swap(true) {
 		return l.opErrorOp("close", net.ErrClosed)
 	}
+	l.removeSocketFile() // first, as net does: the path is never someone else's
 	l.finish()
 	l.dl.Stop()
 	l.fd.Close()
@@ -285,11 +309,12 @@ func (l *listener) finish() {
 }
 
 // Addr returns the bound address, a *net.TCPAddr with the real port when
-// AutoPort was asked for.
-func (l *Listener) Addr() net.Addr { return l.addr }
+// AutoPort was asked for, or a *net.UnixAddr for a unix listener.
+func (l *Listener) Addr() net.Addr { return l.netAddr() }
 
 // AddrPort returns the bound address and port: the Go form of usocket's
-// GET-LOCAL-NAME on a server socket.
+// GET-LOCAL-NAME on a server socket. It is the zero AddrPort for a unix
+// listener.
 func (l *Listener) AddrPort() netip.AddrPort { return sockaddr.Unmap(l.addr.AddrPort()) }
 
 // SetDeadline sets the deadline for Accept, as on a *net.TCPListener: a
@@ -366,9 +391,24 @@ func (l *Listener) WaitSignal() *waitlist.Signal { return &l.sig }
 func (l *listener) opError(err error) error { return l.opErrorOp("accept", err) }
 
 func (l *listener) opErrorOp(op string, err error) error {
-	var a net.Addr
-	if l.addr != nil {
-		a = l.addr
+	return NewOpError(op, l.network(), nil, l.netAddr(), err)
+}
+
+// network is the network errors name: "tcp" or "unix".
+func (l *listener) network() string {
+	if l.unix != nil {
+		return "unix"
 	}
-	return NewOpError(op, "tcp", nil, a, err)
+	return "tcp"
+}
+
+// netAddr is the bound address as a net.Addr, never a typed nil.
+func (l *listener) netAddr() net.Addr {
+	switch {
+	case l.unix != nil:
+		return l.unix.addr
+	case l.addr != nil:
+		return l.addr
+	}
+	return nil
 }
