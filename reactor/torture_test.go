@@ -3,7 +3,6 @@ package reactor
 import (
 	"encoding/binary"
 	"errors"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -15,13 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-)
 
-var (
-	tortureDuration = flag.Duration("torture.duration", 10*time.Second,
-		"how long TestTortureConns drives random operations (longer for a soak run)")
-	tortureSeed = flag.Uint64("torture.seed", 0,
-		"seed of TestTortureConns' random choices; 0 picks one, which the test logs")
+	"github.com/usocket-go/usocket/internal/testkit"
 )
 
 // TestTortureConns drives reactor connections through random interleavings:
@@ -38,11 +32,7 @@ var (
 // Reproduce a failure with -torture.seed (interleavings still vary, the
 // choices do not); soak with -torture.duration.
 func TestTortureConns(t *testing.T) {
-	seed := *tortureSeed
-	if seed == 0 {
-		seed = uint64(time.Now().UnixNano())
-	}
-	t.Logf("seed %d (rerun with -torture.seed=%d), duration %v", seed, seed, *tortureDuration)
+	duration, seed := testkit.Torture(t, 10*time.Second, 3*time.Second)
 	before := fdSnapshot(t)
 
 	x := &torture{all: make(map[uint64]*tconn)}
@@ -64,7 +54,7 @@ func TestTortureConns(t *testing.T) {
 		lns = append(lns, ln)
 		addrs = append(addrs, ln.Addr().String())
 	}
-	stopAt := time.Now().Add(*tortureDuration)
+	stopAt := time.Now().Add(duration)
 	deadline := stopAt.Add(testTimeout)
 
 	var workers, peers sync.WaitGroup

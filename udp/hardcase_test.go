@@ -10,8 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
+	"github.com/usocket-go/usocket/internal/testkit"
 	"github.com/usocket-go/usocket/reactor"
 )
 
@@ -24,25 +23,6 @@ func waitFor(t *testing.T, ch <-chan struct{}, what string) {
 	case <-time.After(hardTimeout):
 		t.Fatalf("timed out waiting for %s", what)
 	}
-}
-
-// socketIno is the inode of the socket open as fd.
-func socketIno(t *testing.T, fd int) uint64 {
-	t.Helper()
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		t.Fatalf("fstat %d: %v", fd, err)
-	}
-	return st.Ino
-}
-
-// stillOpen reports whether fd still names the socket whose inode was ino.
-func stillOpen(fd int, ino uint64) bool {
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return false
-	}
-	return st.Ino == ino
 }
 
 // TestConcurrentReceiveNoLostWakeup (issue 12 #3, udp path): two Receives
@@ -110,11 +90,11 @@ func TestCloseIsSynchronous(t *testing.T) {
 			}
 		}
 		fd := c.fd.Sysfd
-		ino := socketIno(t, fd)
+		ino := testkit.Inode(t, fd)
 		if err := c.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if stillOpen(fd, ino) {
+		if testkit.StillOpen(fd, ino) {
 			t.Fatalf("round %d: Close returned with the descriptor open", i)
 		}
 	}
@@ -134,7 +114,7 @@ func TestCloseFromCallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fd, ino := c.fd.Sysfd, socketIno(t, c.fd.Sysfd)
+	fd, ino := c.fd.Sysfd, testkit.Inode(t, c.fd.Sysfd)
 	done := make(chan error, 1)
 	if err := c.w.Execute(func() { done <- c.Close() }); err != nil {
 		t.Fatal(err)
@@ -147,7 +127,7 @@ func TestCloseFromCallback(t *testing.T) {
 	case <-time.After(hardTimeout):
 		t.Fatal("Close called on the loop did not return: it waits for its own loop")
 	}
-	if stillOpen(fd, ino) {
+	if testkit.StillOpen(fd, ino) {
 		t.Error("descriptor still open after Close on the loop returned")
 	}
 
@@ -234,10 +214,10 @@ func TestDroppedConnIsClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	fd := c.fd.Sysfd
-	ino := socketIno(t, fd)
+	ino := testkit.Inode(t, fd)
 	c = nil
 	deadline := time.Now().Add(hardTimeout)
-	for stillOpen(fd, ino) {
+	for testkit.StillOpen(fd, ino) {
 		if time.Now().After(deadline) {
 			t.Fatal("descriptor of a dropped Conn still open: nothing collected it")
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -17,11 +16,6 @@ import (
 
 	"github.com/usocket-go/usocket/internal/testkit"
 	"github.com/usocket-go/usocket/reactor"
-)
-
-var (
-	tortureDuration = flag.Duration("torture.duration", 0, "how long the torture test runs (0: 8s, 2s with -short)")
-	tortureSeed     = flag.Uint64("torture.seed", 0, "seed of the torture test (0: from the clock); printed for a rerun")
 )
 
 // tortureDatagram is sender id's datagram number seq, padded by a pattern
@@ -43,18 +37,7 @@ func tortureDatagram(buf []byte, id uint64, seq uint32, n int) []byte {
 // a socket that sent it, once, and in the order sent (loopback keeps a
 // sender's order); no descriptor is left (goleak checks goroutines).
 func TestTortureUDP(t *testing.T) {
-	dur := *tortureDuration
-	if dur == 0 {
-		dur = 8 * time.Second
-		if testing.Short() {
-			dur = 2 * time.Second
-		}
-	}
-	seed := *tortureSeed
-	if seed == 0 {
-		seed = uint64(time.Now().UnixNano())
-	}
-	t.Logf("torture: -torture.seed=%d -torture.duration=%v", seed, dur)
+	dur, seed := testkit.Torture(t, 8*time.Second, 2*time.Second)
 	before, err := testkit.OpenFDs()
 	if err != nil {
 		t.Fatal(err)

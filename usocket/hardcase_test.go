@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/usocket-go/usocket/internal/testkit"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
 )
@@ -196,26 +197,6 @@ func TestConcurrentAcceptNoLostWakeup(t *testing.T) {
 	}
 }
 
-// socketIno is the inode of the socket open as fd.
-func socketIno(t *testing.T, fd int) uint64 {
-	t.Helper()
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		t.Fatalf("fstat %d: %v", fd, err)
-	}
-	return st.Ino
-}
-
-// stillOpen reports whether fd still names the socket whose inode was ino
-// (a reused number names another file).
-func stillOpen(fd int, ino uint64) bool {
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		return false // EBADF: closed
-	}
-	return st.Ino == ino
-}
-
 // TestCloseIsSynchronous (issue 12 #6): with no call in flight, Close,
 // Abort and Listener.Close have closed the descriptor when they return,
 // as *net.TCPConn does; repeated so that a lucky loop cannot pass it.
@@ -242,11 +223,11 @@ func TestCloseIsSynchronous(t *testing.T) {
 			f    func() error
 		}
 		for _, c := range []closer{{"Conn.Close", d.fd.Sysfd, d.Close}, {"Conn.Abort", a.fd.Sysfd, a.Abort}, {"Listener.Close", ln.fd.Sysfd, ln.Close}} {
-			ino := socketIno(t, c.fd)
+			ino := testkit.Inode(t, c.fd)
 			if err := c.f(); err != nil {
 				t.Fatalf("%s: %v", c.name, err)
 			}
-			if stillOpen(c.fd, ino) {
+			if testkit.StillOpen(c.fd, ino) {
 				t.Fatalf("round %d: %s returned with the descriptor still open", i, c.name)
 			}
 		}
@@ -455,11 +436,11 @@ func TestDroppedConnIsClosed(t *testing.T) {
 	}
 	defer a.Close()
 	fds := []int{d.fd.Sysfd, ln.fd.Sysfd}
-	inos := []uint64{socketIno(t, fds[0]), socketIno(t, fds[1])}
+	inos := []uint64{testkit.Inode(t, fds[0]), testkit.Inode(t, fds[1])}
 	d, ln = nil, nil
 	deadline := time.Now().Add(testTimeout)
 	for i := range fds {
-		for stillOpen(fds[i], inos[i]) {
+		for testkit.StillOpen(fds[i], inos[i]) {
 			if time.Now().After(deadline) {
 				t.Fatalf("descriptor %d of a dropped socket still open: nothing collected it", fds[i])
 			}
@@ -486,10 +467,10 @@ func TestDroppedConnInListIsClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	fd := d.fd.Sysfd
-	ino := socketIno(t, fd)
+	ino := testkit.Inode(t, fd)
 	d = nil
 	deadline := time.Now().Add(testTimeout)
-	for stillOpen(fd, ino) {
+	for testkit.StillOpen(fd, ino) {
 		if time.Now().After(deadline) {
 			t.Fatal("a Conn dropped with its waitlist.List was never collected")
 		}

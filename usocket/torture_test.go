@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -17,29 +16,6 @@ import (
 	"github.com/usocket-go/usocket/internal/testkit"
 	"github.com/usocket-go/usocket/reactor"
 )
-
-var (
-	tortureDuration = flag.Duration("torture.duration", 0, "how long the torture tests run (0: 8s, 2s with -short)")
-	tortureSeed     = flag.Uint64("torture.seed", 0, "seed of the torture tests (0: from the clock); printed for a rerun")
-)
-
-// tortureConfig returns the duration and seed of a torture test and logs
-// the seed, so that any failure can be replayed with -torture.seed.
-func tortureConfig(t *testing.T) (time.Duration, uint64) {
-	d := *tortureDuration
-	if d == 0 {
-		d = 8 * time.Second
-		if testing.Short() {
-			d = 2 * time.Second
-		}
-	}
-	seed := *tortureSeed
-	if seed == 0 {
-		seed = uint64(time.Now().UnixNano())
-	}
-	t.Logf("torture: -torture.seed=%d -torture.duration=%v", seed, d)
-	return d, seed
-}
 
 // streamByte is byte i of connection id's stream: any byte out of place,
 // lost or repeated is seen by the reader.
@@ -60,7 +36,7 @@ type tortureConn struct {
 // in order and intact, all of them after a graceful close; no descriptor
 // is left (and goleak checks goroutines).
 func TestTortureTCP(t *testing.T) {
-	dur, seed := tortureConfig(t)
+	dur, seed := testkit.Torture(t, 8*time.Second, 2*time.Second)
 	before, err := testkit.OpenFDs()
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -18,7 +17,6 @@ import (
 	"github.com/usocket-go/usocket/examples/internal/cli"
 	"github.com/usocket-go/usocket/examples/internal/exampletest"
 	"github.com/usocket-go/usocket/handler"
-	"github.com/usocket-go/usocket/reactor"
 )
 
 // echoUpstream starts a reactor echo server to proxy to.
@@ -189,22 +187,12 @@ func TestProxyDebugEndpoints(t *testing.T) {
 	if _, err := io.ReadFull(c, make([]byte, 4)); err != nil {
 		t.Fatal(err)
 	}
-	var base string
-	for _, line := range strings.Split(p.Stdout(), "\n") {
-		if rest, ok := strings.CutPrefix(line, "debug endpoints at "); ok {
-			base = strings.Fields(rest)[0]
-		}
-	}
-	if base == "" {
-		t.Fatalf("no debug line in %q", p.Stdout())
-	}
-	var vars struct{ Reactor reactor.Stats }
-	getJSON(t, base, &vars)
 	// One accepted client, one dialled upstream; four bytes read from each. The
 	// write to the client may be counted just after the client saw it.
-	if s := vars.Reactor.Total; s.Accepted != 1 || s.Dialed != 1 || s.BytesRead < 8 || s.BytesWritten < 4 {
+	if s := exampletest.FetchStats(t, p).Total; s.Accepted != 1 || s.Dialed != 1 || s.BytesRead < 8 || s.BytesWritten < 4 {
 		t.Fatalf("reactor stats = %+v", s)
 	}
+	base := exampletest.DebugBase(t, p)
 	resp, err := http.Get(strings.TrimSuffix(base, "vars") + "pprof/")
 	if err != nil {
 		t.Fatal(err)
@@ -212,17 +200,5 @@ func TestProxyDebugEndpoints(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("pprof: %s", resp.Status)
-	}
-}
-
-func getJSON(t *testing.T, url string, v any) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		t.Fatal(err)
 	}
 }
