@@ -7,9 +7,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/usocket-go/usocket/internal/bufpool"
 	"github.com/usocket-go/usocket/internal/fdref"
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/sockaddr"
 )
 
 // Conn is a stream connection driven by a reactor loop. Its methods are safe
@@ -239,7 +241,7 @@ func (c *Conn) LocalAddrPort() netip.AddrPort {
 	}
 	_ = c.withFD(func(fd int) {
 		if sa, err := unix.Getsockname(fd); err == nil {
-			local = sockaddrToAddrPort(sa)
+			local = sockaddr.FromSockaddr(sa)
 		}
 	})
 	if local.IsValid() {

@@ -8,8 +8,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/usocket-go/usocket/internal/sock"
 	"golang.org/x/sys/unix"
+
+	"github.com/usocket-go/usocket/internal/sock"
+	"github.com/usocket-go/usocket/internal/sockaddr"
 )
 
 // ListenOption tunes a listener.
@@ -301,7 +303,7 @@ func (s *listenSocket) onEvent(uint32) {
 		if s.spread {
 			target = s.loop.r.pick()
 		}
-		c := newConn(target, fd, s.ln.h, sockaddrToAddrPort(sa))
+		c := newConn(target, fd, s.ln.h, sockaddr.FromSockaddr(sa))
 		c.unix = ua
 		if target == s.loop {
 			c.open()

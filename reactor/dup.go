@@ -1,0 +1,12 @@
+package reactor
+
+import "golang.org/x/sys/unix"
+
+// dupFD duplicates fd with close-on-exec set.
+func dupFD(fd int) (int, error) {
+	nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return -1, wrapSyscall("fcntl", err)
+	}
+	return nfd, nil
+}
