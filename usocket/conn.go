@@ -188,40 +188,53 @@ func (c *conn) waitError(r wake.Result, op string) error {
 // much was written), or the connection is closed. A Write waiting for
 // another to finish is bounded by the same deadline and timeout.
 func (c *Conn) Write(b []byte) (int, error) {
+	n := 0
+	err := c.writeWith("write", func(fd int) (bool, error) {
+		k, err := writeFD(fd, b[n:])
+		if k > 0 {
+			n += k
+		}
+		return err == nil && n == len(b), err
+	})
+	return n, err
+}
+
+// writeWith runs one writing call: it takes the write lock (waiting for
+// another writer within the same deadline and timeout), then calls step
+// with the descriptor until step reports done, parking on the writable
+// edge each time step's system call got EAGAIN. step counts what it wrote
+// itself; writeWith returns its errors wrapped for op.
+func (c *Conn) writeWith(op string, step func(fd int) (done bool, err error)) error {
 	if !c.fd.Acquire() {
-		return 0, c.opError("write", net.ErrClosed)
+		return c.opError(op, net.ErrClosed)
 	}
 	defer c.fd.Release()
 	ct := callTimer{d: time.Duration(c.wto.Load())}
 	defer ct.stop()
 	if c.wdl.Expired() {
-		return 0, c.timeoutError("write")
+		return c.timeoutError(op)
 	}
-	if err := c.waitError(c.wmu.Acquire(c.stops(&c.wdl, &ct)), "write"); err != nil {
-		return 0, err
+	if err := c.waitError(c.wmu.Acquire(c.stops(&c.wdl, &ct)), op); err != nil {
+		return err
 	}
 	defer c.wmu.Release()
-	n := 0
 	for {
 		if c.wdl.Expired() {
-			return n, c.timeoutError("write")
+			return c.timeoutError(op)
 		}
 		seq := c.wr.Seq()
-		k, err := writeFD(c.fd.Sysfd, b[n:])
-		if k > 0 {
-			n += k
-		}
+		done, err := step(c.fd.Sysfd)
 		switch {
-		case err == nil && n == len(b):
-			return n, nil
+		case done:
+			return nil
 		case err == nil:
 			continue
 		case err != unix.EAGAIN:
-			return n, c.opError("write", os.NewSyscallError("write", err))
+			return c.opError(op, os.NewSyscallError(op, err))
 		}
-		afterEAGAIN("write")
-		if err := c.wait(&c.wr, seq, &c.wdl, &ct, "write"); err != nil {
-			return n, err
+		afterEAGAIN(op)
+		if err := c.wait(&c.wr, seq, &c.wdl, &ct, op); err != nil {
+			return err
 		}
 	}
 }

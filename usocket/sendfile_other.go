@@ -1,0 +1,6 @@
+//go:build !linux
+
+package usocket
+
+// sendFile is not used off Linux: ReadFrom copies through a buffer.
+func (c *Conn) sendFile(file, int64) (int64, bool, error) { return 0, false, nil }
