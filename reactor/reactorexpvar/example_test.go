@@ -15,12 +15,18 @@ func ExamplePublish() {
 		panic(err)
 	}
 	defer r.Close()
-	if err := reactorexpvar.Publish("example_reactor", r); err != nil {
+	// A name is taken for the life of the process (an expvar cannot be
+	// unpublished): a second Publish of it fails with ErrNameTaken.
+	name := "example_reactor"
+	for i := 2; expvar.Get(name) != nil; i++ { // the example ran before in this process
+		name = fmt.Sprintf("example_reactor_%d", i)
+	}
+	if err := reactorexpvar.Publish(name, r); err != nil {
 		panic(err)
 	}
-	// /debug/vars now has "example_reactor"; read it the way it is served.
+	// /debug/vars now has it; read it the way it is served.
 	var s reactor.Stats
-	_ = json.Unmarshal([]byte(expvar.Get("example_reactor").String()), &s)
+	_ = json.Unmarshal([]byte(expvar.Get(name).String()), &s)
 	fmt.Println("loops:", len(s.Loops), "open:", s.Total.Open)
 	// Output: loops: 1 open: 0
 }
