@@ -74,11 +74,11 @@ var (
 
 // testHookAfterEAGAIN, set only by tests, runs when a Receive found the
 // queue empty or a Send got EAGAIN, before it parks.
-var testHookAfterEAGAIN func(op string)
+var testHookAfterEAGAIN atomic.Pointer[func(op string)]
 
 func afterEAGAIN(op string) {
-	if h := testHookAfterEAGAIN; h != nil {
-		h(op)
+	if h := testHookAfterEAGAIN.Load(); h != nil {
+		(*h)(op)
 	}
 }
 

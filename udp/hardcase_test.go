@@ -54,7 +54,7 @@ func TestConcurrentReceiveNoLostWakeup(t *testing.T) {
 	cl := dial(t, srv.LocalAddrPort())
 	first, second, gate := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	var n atomic.Int32
-	testHookAfterEAGAIN = func(op string) {
+	setHook(func(op string) {
 		if op != "receive" {
 			return
 		}
@@ -65,10 +65,10 @@ func TestConcurrentReceiveNoLostWakeup(t *testing.T) {
 			close(second)
 			<-gate
 		}
-	}
+	})
 	var once sync.Once
 	release := func() { once.Do(func() { close(gate) }) }
-	t.Cleanup(func() { release(); testHookAfterEAGAIN = nil })
+	t.Cleanup(func() { release(); testHookAfterEAGAIN.Store(nil) })
 	if err := srv.SetReadTimeout(hardTimeout); err != nil {
 		t.Fatal(err)
 	}
@@ -245,3 +245,6 @@ func TestDroppedConnIsClosed(t *testing.T) {
 		runtime.Gosched()
 	}
 }
+
+// setHook installs f as testHookAfterEAGAIN.
+func setHook(f func(op string)) { testHookAfterEAGAIN.Store(&f) }

@@ -77,11 +77,11 @@ var (
 // testHookAfterEAGAIN, set only by tests, runs when a Read, Write or
 // Accept got EAGAIN and before it parks: it widens the window in which an
 // edge must not be lost.
-var testHookAfterEAGAIN func(op string)
+var testHookAfterEAGAIN atomic.Pointer[func(op string)]
 
 func afterEAGAIN(op string) {
-	if h := testHookAfterEAGAIN; h != nil {
-		h(op)
+	if h := testHookAfterEAGAIN.Load(); h != nil {
+		(*h)(op)
 	}
 }
 

@@ -25,7 +25,7 @@ func gateSecondEAGAIN(t *testing.T, op string) (first, second chan struct{}, rel
 	first, second = make(chan struct{}), make(chan struct{})
 	gate := make(chan struct{})
 	var n atomic.Int32
-	testHookAfterEAGAIN = func(got string) {
+	setHook(func(got string) {
 		if got != op {
 			return
 		}
@@ -36,12 +36,12 @@ func gateSecondEAGAIN(t *testing.T, op string) (first, second chan struct{}, rel
 			close(second)
 			<-gate
 		}
-	}
+	})
 	var once sync.Once
 	release = func() { once.Do(func() { close(gate) }) }
 	t.Cleanup(func() {
 		release()
-		testHookAfterEAGAIN = nil
+		testHookAfterEAGAIN.Store(nil)
 	})
 	return first, second, release
 }
@@ -293,12 +293,12 @@ func TestQueuedWriteHonoursTimeout(t *testing.T) {
 	_, a := connPair(t) // the peer never reads
 	blocked := make(chan struct{})
 	var once sync.Once
-	testHookAfterEAGAIN = func(op string) {
+	setHook(func(op string) {
 		if op == "write" {
 			once.Do(func() { close(blocked) })
 		}
-	}
-	t.Cleanup(func() { testHookAfterEAGAIN = nil })
+	})
+	t.Cleanup(func() { testHookAfterEAGAIN.Store(nil) })
 	first := make(chan error, 1)
 	go func() {
 		_, err := a.Write(make([]byte, 64<<20)) // fills the socket and waits
@@ -514,3 +514,6 @@ func dropPair(t *testing.T) (d, a *Conn) {
 	}
 	return d, a
 }
+
+// setHook installs f as testHookAfterEAGAIN.
+func setHook(f func(op string)) { testHookAfterEAGAIN.Store(&f) }

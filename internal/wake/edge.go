@@ -10,18 +10,15 @@ import (
 // to use; an Edge must not be copied after first use.
 type Edge struct {
 	seq    atomic.Uint64 // edges reported so far
-	parked atomic.Bool   // ch may have waiters: Notify must close it
+	parked atomic.Bool   // waiters may be listed: Notify must wake them
 
-	mu sync.Mutex
-	ch chan struct{} // closed by the next Notify; nil when nobody waits
+	mu      sync.Mutex
+	waiters []chan struct{} // one token channel per parked caller
 }
 
-// closedChan is returned to a caller that must not park.
-var closedChan = func() chan struct{} {
-	ch := make(chan struct{})
-	close(ch)
-	return ch
-}()
+// tokens are the callers' one-slot wake-up channels, reused so that
+// parking does not allocate in steady state.
+var tokens = sync.Pool{New: func() any { return make(chan struct{}, 1) }}
 
 // Seq returns the number of edges reported so far. A caller reads it
 // before the system call whose failure would make it wait.
@@ -29,33 +26,72 @@ func (e *Edge) Seq() uint64 { return e.seq.Load() }
 
 // Notify reports an edge: every caller parked on e wakes, and callers that
 // read Seq before it and have not parked yet will not park. It never
-// blocks, and it costs two atomic operations when nobody waits; safe from
-// the loop goroutine.
+// blocks and does not allocate; it costs two atomic operations when nobody
+// waits. Safe from the loop goroutine.
 func (e *Edge) Notify() {
 	e.seq.Add(1)
 	if !e.parked.Load() {
 		return
 	}
 	e.mu.Lock()
-	if e.ch != nil {
-		close(e.ch)
-		e.ch = nil
+	for i, ch := range e.waiters {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+		e.waiters[i] = nil
 	}
+	e.waiters = e.waiters[:0]
 	e.parked.Store(false)
 	e.mu.Unlock()
 }
 
-// Ready returns a channel to park on: it is closed by the first Notify
-// after seq, and is already closed when one came since seq was read.
-func (e *Edge) Ready(seq uint64) <-chan struct{} {
+// Wait parks until an edge comes after seq (at once if one came already)
+// or one of s fires.
+func (e *Edge) Wait(seq uint64, s Stops) Result {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	e.parked.Store(true) // announce, then re-check: Notify does the reverse
 	if e.seq.Load() != seq {
-		return closedChan
+		e.mu.Unlock()
+		return s.wait(closedChan)
 	}
-	if e.ch == nil {
-		e.ch = make(chan struct{})
+	ch := tokens.Get().(chan struct{})
+	e.waiters = append(e.waiters, ch)
+	e.mu.Unlock()
+	r := s.wait(ch)
+	if r != Ready {
+		e.forget(ch)
 	}
-	return e.ch
+	// No Notify can send on ch any more: drain it and reuse it.
+	select {
+	case <-ch:
+	default:
+	}
+	tokens.Put(ch)
+	return r
 }
+
+// forget takes ch off the waiters, if a Notify did not already.
+func (e *Edge) forget(ch chan struct{}) {
+	e.mu.Lock()
+	for i, w := range e.waiters {
+		if w == ch {
+			last := len(e.waiters) - 1
+			e.waiters[i] = e.waiters[last]
+			e.waiters[last] = nil
+			e.waiters = e.waiters[:last]
+			break
+		}
+	}
+	if len(e.waiters) == 0 {
+		e.parked.Store(false)
+	}
+	e.mu.Unlock()
+}
+
+// closedChan makes a wait end at once.
+var closedChan = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()

@@ -26,12 +26,6 @@ type Stops struct {
 	Cancel   <-chan struct{}  // the call's context ended
 }
 
-// Wait parks until an edge comes after seq (at once if one came already)
-// or one of s fires.
-func (e *Edge) Wait(seq uint64, s Stops) Result {
-	return s.wait(e.Ready(seq))
-}
-
 // wait waits for ready or a stop. Closing wins over readiness that came at
 // the same time, so a closed descriptor is not used again.
 func (s Stops) wait(ready <-chan struct{}) Result {

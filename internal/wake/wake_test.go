@@ -60,6 +60,9 @@ func TestEdgeStops(t *testing.T) {
 		if r := e.Wait(e.Seq(), tt.s); r != tt.want {
 			t.Errorf("Wait with %+v = %v, want %v", tt.s, r, tt.want)
 		}
+		if n := len(e.waiters); n != 0 || e.parked.Load() {
+			t.Errorf("a wait that ended by a stop left %d waiters listed", n)
+		}
 	}
 	var e Edge
 	seq := e.Seq()
