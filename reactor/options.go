@@ -46,7 +46,10 @@ type Options struct {
 	MemoryLimit int64
 }
 
-// IdleWait chooses how an idle loop waits for its next event.
+// IdleWait chooses how an idle loop waits for its next event. It applies
+// to the Linux backend; on the portable one (macOS, the BSDs, -tags
+// usocket_portable) every mode blocks in the kernel wait (kevent or
+// epoll_wait).
 type IdleWait int
 
 const (
@@ -63,9 +66,6 @@ const (
 	// loop's handlers hand work to goroutines of the same process.
 	IdleWaitPark
 )
-
-// On the portable backend (macOS, the BSDs, -tags usocket_portable) every
-// IdleWait mode blocks in the kernel wait (kevent or epoll_wait).
 
 // WithIdleWait sets how idle loops wait.
 func WithIdleWait(w IdleWait) Option { return func(o *Options) { o.IdleWait = w } }
