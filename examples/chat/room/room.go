@@ -1,5 +1,3 @@
-// Package room is the chat example's room: a line-based chat served by
-// reactor callbacks, hardened for untrusted clients (see Room).
 package room
 
 import (
