@@ -6,7 +6,7 @@ import (
 	"net/netip"
 	"syscall"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // Dial connects to address with a zero net.Dialer and attaches the

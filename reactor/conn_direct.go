@@ -1,6 +1,6 @@
 package reactor
 
-import "golang.org/x/sys/unix"
+import "github.com/usocket-go/usocket/internal/unix"
 
 // WriteDirect is Write for the connection's own callbacks: when nothing is
 // queued it writes b to the socket at once, without copying it, and queues

@@ -2,7 +2,7 @@ package reactor
 
 import (
 	"github.com/usocket-go/usocket/internal/bufpool"
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // This file holds the loop side of Conn: everything here runs on the

@@ -1,6 +1,6 @@
 package reactor
 
-import "golang.org/x/sys/unix"
+import "github.com/usocket-go/usocket/internal/unix"
 
 // dupFD duplicates fd with close-on-exec set.
 func dupFD(fd int) (int, error) {

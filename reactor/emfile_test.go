@@ -1,3 +1,5 @@
+//go:build unix
+
 package reactor
 
 import (
@@ -12,6 +14,8 @@ import (
 	"github.com/usocket-go/usocket/internal/testkit"
 	"golang.org/x/sys/unix"
 )
+
+func init() { children["emfile"] = emfileChild }
 
 // TestAcceptEMFILEBacksOff runs emfileChild in a child process, since it
 // lowers the process's RLIMIT_NOFILE.

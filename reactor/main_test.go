@@ -7,7 +7,11 @@ import (
 	"go.uber.org/goleak"
 )
 
+// children are the test's child-process entry points, by name; the
+// unix-only test files add theirs from init.
+var children = map[string]func() error{}
+
 func TestMain(m *testing.M) {
-	testkit.DispatchChild(map[string]func() error{"emfile": emfileChild})
+	testkit.DispatchChild(children)
 	goleak.VerifyTestMain(m)
 }

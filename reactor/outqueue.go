@@ -2,7 +2,7 @@ package reactor
 
 import (
 	"github.com/usocket-go/usocket/internal/bufpool"
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // maxIov bounds the buffers handed to one writev.

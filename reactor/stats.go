@@ -4,7 +4,7 @@ import (
 	"errors"
 	"sync/atomic"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // Stats is a snapshot of a reactor's counters: one LoopStats per loop and

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"syscall"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // MaxUnixPath is the longest unix domain socket path (or abstract name,

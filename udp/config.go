@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/usocket"

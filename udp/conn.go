@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 
 	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/internal/fdlife"

@@ -3,7 +3,7 @@ package udp
 import (
 	"os"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 
 	"github.com/usocket-go/usocket/internal/bufpool"
 	"github.com/usocket-go/usocket/reactor"

@@ -1,4 +1,4 @@
-//go:build unix && !linux
+//go:build !linux
 
 package udp
 
@@ -7,9 +7,8 @@ import (
 	"sync"
 	"unsafe"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/usocket-go/usocket/internal/sockaddr"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // batchLen is one here: recvmmsg and sendmmsg are Linux's, so each call

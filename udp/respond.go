@@ -3,7 +3,7 @@ package udp
 import (
 	"errors"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // respond runs the Responder on the n datagrams of b and sends the replies

@@ -5,7 +5,7 @@ import (
 	"net/netip"
 	"os"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 
 	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/wake"

@@ -3,7 +3,7 @@ package udp
 import (
 	"unsafe"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 
 	"github.com/usocket-go/usocket/internal/sockaddr"
 )

@@ -14,10 +14,10 @@ import (
 	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/internal/fdlife"
 	"github.com/usocket-go/usocket/internal/sockaddr"
+	"github.com/usocket-go/usocket/internal/unix"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
-	"golang.org/x/sys/unix"
 )
 
 // DefaultReadBufferLimit was the SO_RCVBUF that every Conn used to get.

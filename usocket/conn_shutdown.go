@@ -3,7 +3,7 @@ package usocket
 import (
 	"strconv"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // Direction says which side of a connection Shutdown closes. Its values are

@@ -15,10 +15,10 @@ import (
 	"github.com/usocket-go/usocket/internal/fdlife"
 	"github.com/usocket-go/usocket/internal/sock"
 	"github.com/usocket-go/usocket/internal/sockaddr"
+	"github.com/usocket-go/usocket/internal/unix"
 	"github.com/usocket-go/usocket/internal/wake"
 	"github.com/usocket-go/usocket/reactor"
 	"github.com/usocket-go/usocket/waitlist"
-	"golang.org/x/sys/unix"
 )
 
 // ListenConfig holds the options for listening; its fields are the keyword

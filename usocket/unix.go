@@ -6,8 +6,8 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/usocket-go/usocket/internal/unix"
 	"github.com/usocket-go/usocket/reactor"
-	"golang.org/x/sys/unix"
 )
 
 // unixEnds are the two ends of a unix domain connection. They are set

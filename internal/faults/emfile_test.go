@@ -1,3 +1,5 @@
+//go:build unix
+
 package faults
 
 import (
@@ -17,6 +19,11 @@ import (
 	"github.com/usocket-go/usocket/usocket"
 	"golang.org/x/sys/unix"
 )
+
+func init() {
+	children["emfile-accept"] = emfileAcceptChild
+	children["emfile-connect"] = emfileConnectChild
+}
 
 // Descriptor exhaustion (EMFILE) at accept and at connect, in a child
 // process, since the limit is process-wide.

@@ -3,7 +3,7 @@ package fdlife
 import (
 	"sync/atomic"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 
 	"github.com/usocket-go/usocket/internal/fdref"
 )

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"unsafe"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // Unmap turns an IPv4-mapped IPv6 address into the IPv4 address; other

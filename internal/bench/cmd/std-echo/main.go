@@ -9,7 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"golang.org/x/sys/unix"
+	"github.com/usocket-go/usocket/internal/unix"
 
 	"github.com/usocket-go/usocket/internal/bench"
 )
