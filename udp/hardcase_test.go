@@ -20,11 +20,7 @@ const hardTimeout = 10 * time.Second
 
 func waitFor(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(hardTimeout):
-		t.Fatalf("timed out waiting for %s", what)
-	}
+	testkit.WaitFor(t, ch, what, hardTimeout)
 }
 
 // TestConcurrentReceiveNoLostWakeup (issue 12 #3, udp path): two Receives

@@ -51,11 +51,7 @@ func gateSecondEAGAIN(t *testing.T, op string) (first, second chan struct{}, rel
 
 func waitFor(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(testTimeout):
-		t.Fatalf("timed out waiting for %s", what)
-	}
+	testkit.WaitFor(t, ch, what, testTimeout)
 }
 
 // TestConcurrentReadNoLostWakeup (issue 12 #3): two Reads wait on one

@@ -13,3 +13,14 @@ func Context(tb testing.TB, d time.Duration) context.Context {
 	tb.Cleanup(cancel)
 	return ctx
 }
+
+// WaitFor waits until ch is closed (or yields a value), failing the test
+// as "timed out waiting for what" after d.
+func WaitFor(tb testing.TB, ch <-chan struct{}, what string, d time.Duration) {
+	tb.Helper()
+	select {
+	case <-ch:
+	case <-time.After(d):
+		tb.Fatalf("timed out waiting for %s", what)
+	}
+}
