@@ -34,7 +34,7 @@ import (
 // Reproduce a failure with -torture.seed (interleavings still vary, the
 // choices do not); soak with -torture.duration.
 func TestTortureConns(t *testing.T) {
-	duration, seed := testkit.Torture(t, 10*time.Second, 3*time.Second)
+	duration, seed := testkit.Torture(t, 8*time.Second, 3*time.Second)
 	before := fdSnapshot(t)
 
 	x := &torture{all: make(map[uint64]*tconn)}

@@ -37,7 +37,7 @@ func tortureDatagram(buf []byte, id uint64, seq uint32, n int) []byte {
 // a socket that sent it, once, and in the order sent (loopback keeps a
 // sender's order); no descriptor is left (goleak checks goroutines).
 func TestTortureUDP(t *testing.T) {
-	dur, seed := testkit.Torture(t, 8*time.Second, 2*time.Second)
+	dur, seed := testkit.Torture(t, 6*time.Second, 2*time.Second)
 	before, err := testkit.OpenFDs()
 	if err != nil {
 		t.Fatal(err)

@@ -36,7 +36,7 @@ type tortureConn struct {
 // in order and intact, all of them after a graceful close; no descriptor
 // is left (and goleak checks goroutines).
 func TestTortureTCP(t *testing.T) {
-	dur, seed := testkit.Torture(t, 8*time.Second, 2*time.Second)
+	dur, seed := testkit.Torture(t, 6*time.Second, 2*time.Second)
 	before, err := testkit.OpenFDs()
 	if err != nil {
 		t.Fatal(err)
