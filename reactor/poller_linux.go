@@ -3,9 +3,11 @@
 package reactor
 
 import (
+	"errors"
 	"os"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/panjf2000/gnet/v2/pkg/queue"
 	"golang.org/x/sys/unix"
@@ -41,6 +43,9 @@ type poller struct {
 	park   bool     // the last round served a Watcher: wait in the Go poller
 	more   bool     // the last round left tasks queued: do not block
 	mode   IdleWait // how to wait when idle
+
+	waits  atomic.Uint64 // blocking waits begun, for the stall watchdog
+	parked atomic.Bool   // in a blocking wait now, for the stall watchdog
 
 	tasks  queue.AsyncTaskQueue
 	ran    atomic.Uint64 // tasks run, for Stats
@@ -185,11 +190,20 @@ func (p *poller) wait() error {
 		p.try()
 		return nil
 	}
+	p.waits.Add(1)
+	p.parked.Store(true)
+	defer p.parked.Store(false)
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
 		// RawConn.Read tries first without blocking; if nothing is ready,
 		// the goroutine parks until epfd becomes readable and tries again.
-		return p.raw.Read(p.tryFn)
+		err := p.raw.Read(p.tryFn)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// The stall watchdog's kick (stall_linux.go): lift the deadline
+			// and look again, from the top of the loop.
+			return p.file.SetReadDeadline(time.Time{})
+		}
+		return err
 	}
 	for {
 		n, err := unix.EpollWait(p.epfd, p.events, -1)

@@ -32,6 +32,10 @@ type LoopStats struct {
 	AcceptErrors   uint64 // failed accepts (EMFILE, ENFILE, ...)
 	AcceptBackoffs uint64 // times a listener paused accepting after an error
 	Panics         uint64 // panics recovered in callbacks, tasks and timers
+	// StallRescues counts the times the stall watchdog found the loop
+	// asleep with events ready and woke it (Linux backend; a lost wake-up
+	// that would otherwise have left it asleep). It should stay 0.
+	StallRescues uint64
 }
 
 // CloseCounts counts closed connections by cause.
@@ -59,6 +63,7 @@ type loopStats struct {
 	local, peerEOF, reset, errs   atomic.Uint64
 	idle, linger, aborts, panicCl atomic.Uint64
 	stopped                       atomic.Uint64
+	stallRescues                  atomic.Uint64
 }
 
 // Stats returns a snapshot of the reactor's counters. It is cheap: it
@@ -92,6 +97,7 @@ func (l *loop) snapshot() LoopStats {
 		AcceptErrors:   st.acceptErrors.Load(),
 		AcceptBackoffs: st.acceptBackoffs.Load(),
 		Panics:         st.panics.Load(),
+		StallRescues:   st.stallRescues.Load(),
 	}
 }
 
@@ -108,6 +114,7 @@ func (t *LoopStats) add(s LoopStats) {
 	t.AcceptErrors += s.AcceptErrors
 	t.AcceptBackoffs += s.AcceptBackoffs
 	t.Panics += s.Panics
+	t.StallRescues += s.StallRescues
 }
 
 func (t *CloseCounts) add(s CloseCounts) {

@@ -1,0 +1,12 @@
+//go:build usocket_portable || !linux
+
+package reactor
+
+// stallWatch exists only on the Linux backend, whose loops park in the Go
+// runtime poller on their epoll fd (see stall_linux.go). The portable
+// backend always blocks in the kernel's own wait.
+type stallWatch struct{}
+
+func (r *Reactor) startStallWatch() {}
+
+func (r *Reactor) stopStallWatch() {}
