@@ -80,6 +80,9 @@ func TestTortureTCP(t *testing.T) {
 					var hdr [8]byte
 					_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
 					if _, err := io.ReadFull(c, hdr[:]); err != nil {
+						if isTimeoutErr(err) { // every client sends its id at once
+							t.Errorf("seed %d: an accepted connection's id did not come in 10 s: %v", seed, err)
+						}
 						_ = c.Close() // the client gave up before sending its id
 						return
 					}
