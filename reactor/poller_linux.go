@@ -44,8 +44,9 @@ type poller struct {
 	more   bool     // the last round left tasks queued: do not block
 	mode   IdleWait // how to wait when idle
 
-	waits  atomic.Uint64 // blocking waits begun, for the stall watchdog
-	parked atomic.Bool   // in a blocking wait now, for the stall watchdog
+	waits   atomic.Uint64 // blocking waits begun, for the stall watchdog
+	state   atomic.Int32  // waitNone, waitBlock or waitPark, for the watchdog
+	rescued atomic.Uint64 // parks the watchdog ended that had events ready
 
 	tasks  queue.AsyncTaskQueue
 	ran    atomic.Uint64 // tasks run, for Stats
@@ -191,20 +192,27 @@ func (p *poller) wait() error {
 		return nil
 	}
 	p.waits.Add(1)
-	p.parked.Store(true)
-	defer p.parked.Store(false)
+	defer p.state.Store(waitNone)
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
+		p.state.Store(waitPark)
 		// RawConn.Read tries first without blocking; if nothing is ready,
 		// the goroutine parks until epfd becomes readable and tries again.
 		err := p.raw.Read(p.tryFn)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			// The stall watchdog's kick (stall_linux.go): lift the deadline
-			// and look again, from the top of the loop.
-			return p.file.SetReadDeadline(time.Time{})
+			// The stall watchdog ended a long park (stall_linux.go): lift
+			// the deadline and look. Events ready now outlived the park.
+			if err := p.file.SetReadDeadline(time.Time{}); err != nil {
+				return err
+			}
+			if p.try() {
+				p.rescued.Add(1)
+			}
+			return nil
 		}
 		return err
 	}
+	p.state.Store(waitBlock)
 	for {
 		n, err := unix.EpollWait(p.epfd, p.events, -1)
 		switch {

@@ -6,8 +6,6 @@ import (
 	"context"
 	"log/slog"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // defaultStallInterval is how often the stall watchdog looks at the loops.
@@ -18,18 +16,23 @@ const defaultStallInterval = 500 * time.Millisecond
 //
 // A loop that served a Watcher parks in the Go runtime poller on its own
 // epoll fd: nested epoll, whose wake-up depends on the outer (runtime)
-// epoll being told of every event that lands on the inner one. Should that
-// notice ever be lost, the loop would sleep with events ready until the
-// next event came, which on a quiet server may be never. Go's runtime has
-// sysmon for the like; we have this: a goroutine per reactor that, every
-// interval, looks at each loop. A loop seen parked in the same wait at two
-// looks in a row, with its epoll fd readable at both, has missed a wake-up:
-// the watchdog wakes it (an expired read deadline on the parked wait, and
-// the eventfd), counts it in LoopStats.StallRescues and logs a warning.
+// epoll being told of every event that lands on the inner one, and on the
+// loop's non-blocking look before it parks seeing what is ready (the
+// kernel says that a zero-timeout epoll_wait may miss events that another
+// scan of the same epoll is moving at that instant). Should either ever
+// fail, the loop would sleep with events ready until the next event came,
+// which on a quiet server may be never. Go's runtime has sysmon for the
+// like; we have this: a goroutine per reactor that, every interval, looks
+// at each loop, and ends a park in the Go poller that it has seen at two
+// looks in a row with an expired read deadline. The woken loop looks
+// again; if events were ready, the park had outlived them, which
+// LoopStats.StallRescues counts and the watchdog logs as a warning.
 //
-// The cost on the hot path is one atomic add and two atomic stores per
-// blocking wait; the watchdog itself wakes twice a second and makes one
-// poll(2) per parked loop.
+// The watchdog never touches the epoll fd itself (a poll(2) of it would be
+// one more scan to race with). The cost on the hot path is one atomic add
+// and two atomic stores per blocking wait; an idle loop parked in the Go
+// poller is woken about once a second, after which it blocks in
+// epoll_wait (IdleWaitAuto) or parks again (IdleWaitPark).
 type stallWatch struct {
 	stop chan struct{}
 	done chan struct{}
@@ -56,7 +59,8 @@ func (r *Reactor) stopStallWatch() {
 
 func (w *stallWatch) run(loops []*loop, every time.Duration) {
 	defer close(w.done)
-	suspect := make([]uint64, len(loops)) // the wait seen stuck at the last look; 0: none
+	suspect := make([]uint64, len(loops)) // the park seen at the last look; 0: none
+	rescued := make([]uint64, len(loops)) // StallRescues at the last look
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -66,55 +70,51 @@ func (w *stallWatch) run(loops []*loop, every time.Duration) {
 		case <-t.C:
 		}
 		for i, l := range loops {
-			wait, parked := l.poller.parkState()
-			if !parked || !l.poller.pending() {
+			if n := l.poller.rescued.Load(); n != rescued[i] {
+				rescued[i] = n
+				l.warnRescued()
+			}
+			wait, state := l.poller.parkState()
+			switch {
+			case state != waitPark:
 				suspect[i] = 0
-				continue
+			case suspect[i] != wait:
+				suspect[i] = wait // first sighting of this park
+			default:
+				suspect[i] = 0
+				l.poller.kick()
 			}
-			if suspect[i] != wait {
-				suspect[i] = wait // first sighting: it may be waking right now
-				continue
-			}
-			suspect[i] = 0
-			l.rescue()
 		}
 	}
 }
 
-// rescue wakes a loop found asleep with events ready.
-func (l *loop) rescue() {
-	l.stats.stallRescues.Add(1)
-	l.poller.kick()
+// warnRescued logs that the loop slept through ready events.
+func (l *loop) warnRescued() {
 	log := l.r.opts.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	log.LogAttrs(context.Background(), slog.LevelWarn, "reactor: loop slept with events ready; woken by the stall watchdog",
-		slog.Int("loop", l.idx))
+	log.LogAttrs(context.Background(), slog.LevelWarn,
+		"reactor: a loop parked in the Go poller with events ready; the stall watchdog woke it",
+		slog.Int("loop", l.idx), slog.Uint64("rescues", l.poller.rescued.Load()))
 }
+
+// The poller's wait states, for the watchdog.
+const (
+	waitNone  int32 = iota // running
+	waitBlock              // blocked in epoll_wait
+	waitPark               // parked in the Go runtime poller
+)
 
 // parkState reports the number of the poller's latest blocking wait and
-// whether the loop is in it now.
-func (p *poller) parkState() (wait uint64, parked bool) {
-	return p.waits.Load(), p.parked.Load()
+// how the loop waits now.
+func (p *poller) parkState() (wait uint64, state int32) {
+	return p.waits.Load(), p.state.Load()
 }
 
-// pending reports whether the epoll fd has events ready, without taking
-// them: poll(2) on an epoll fd only looks.
-func (p *poller) pending() bool {
-	ready := false
-	_ = p.raw.Control(func(fd uintptr) {
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-		n, err := unix.Poll(fds, 0)
-		ready = err == nil && n > 0 && fds[0].Revents&unix.POLLIN != 0
-	})
-	return ready
-}
+// kick ends a park in the Go runtime poller: an expired read deadline
+// wakes the parked goroutine whether or not an event came.
+func (p *poller) kick() { _ = p.file.SetReadDeadline(time.Unix(1, 0)) }
 
-// kick ends the loop's wait whichever way it waits: an expired read
-// deadline ends a park in the Go runtime poller, a task (its eventfd
-// write) ends an epoll_wait.
-func (p *poller) kick() {
-	_ = p.file.SetReadDeadline(time.Unix(1, 0))
-	_ = p.trigger(func(any) error { return nil }, nil)
-}
+// stallRescues is LoopStats.StallRescues.
+func (p *poller) stallRescues() uint64 { return p.rescued.Load() }

@@ -14,8 +14,9 @@ import (
 func withStallInterval(d time.Duration) Option { return func(o *Options) { o.stallEvery = d } }
 
 // TestStallWatchWakesSleepingLoop (issue 12): a loop that parks in the Go
-// runtime poller with events ready, its wake-up lost, is found and woken
-// by the stall watchdog instead of sleeping until some other event comes.
+// runtime poller with events ready, its wake-up lost, is woken by the
+// stall watchdog instead of sleeping until some other event comes, and the
+// rescue is counted.
 //
 // The lost wake-up is made by a test hook: the loop's first look that
 // would see the peer's data (the look RawConn.Read makes after the runtime

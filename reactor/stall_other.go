@@ -10,3 +10,6 @@ type stallWatch struct{}
 func (r *Reactor) startStallWatch() {}
 
 func (r *Reactor) stopStallWatch() {}
+
+// stallRescues is LoopStats.StallRescues: always 0 here.
+func (p *poller) stallRescues() uint64 { return 0 }

@@ -32,9 +32,9 @@ type LoopStats struct {
 	AcceptErrors   uint64 // failed accepts (EMFILE, ENFILE, ...)
 	AcceptBackoffs uint64 // times a listener paused accepting after an error
 	Panics         uint64 // panics recovered in callbacks, tasks and timers
-	// StallRescues counts the times the stall watchdog found the loop
-	// asleep with events ready and woke it (Linux backend; a lost wake-up
-	// that would otherwise have left it asleep). It should stay 0.
+	// StallRescues counts the loop's parks in the Go runtime poller that
+	// the stall watchdog ended (after 0.5–1 s) and that then found events
+	// ready: wake-ups that were lost or late (Linux backend; 0 elsewhere).
 	StallRescues uint64
 }
 
@@ -63,7 +63,6 @@ type loopStats struct {
 	local, peerEOF, reset, errs   atomic.Uint64
 	idle, linger, aborts, panicCl atomic.Uint64
 	stopped                       atomic.Uint64
-	stallRescues                  atomic.Uint64
 }
 
 // Stats returns a snapshot of the reactor's counters. It is cheap: it
@@ -97,7 +96,7 @@ func (l *loop) snapshot() LoopStats {
 		AcceptErrors:   st.acceptErrors.Load(),
 		AcceptBackoffs: st.acceptBackoffs.Load(),
 		Panics:         st.panics.Load(),
-		StallRescues:   st.stallRescues.Load(),
+		StallRescues:   l.poller.stallRescues(),
 	}
 }
 
