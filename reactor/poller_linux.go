@@ -47,6 +47,7 @@ type poller struct {
 	waits   atomic.Uint64 // blocking waits begun, for the stall watchdog
 	state   atomic.Int32  // waitNone, waitBlock or waitPark, for the watchdog
 	rescued atomic.Uint64 // parks the watchdog ended that had events ready
+	kicked  atomic.Uint64 // the wait the watchdog last ended
 
 	tasks  queue.AsyncTaskQueue
 	ran    atomic.Uint64 // tasks run, for Stats
@@ -191,7 +192,7 @@ func (p *poller) wait() error {
 		p.try()
 		return nil
 	}
-	p.waits.Add(1)
+	wait := p.waits.Add(1)
 	defer p.state.Store(waitNone)
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
@@ -205,7 +206,9 @@ func (p *poller) wait() error {
 			if err := p.file.SetReadDeadline(time.Time{}); err != nil {
 				return err
 			}
-			if p.try() {
+			// A deadline left from a kick that came as the loop was
+			// waking ends the next park at once: that one is no rescue.
+			if p.try() && p.kicked.Load() == wait {
 				p.rescued.Add(1)
 			}
 			return nil

@@ -82,7 +82,7 @@ func (w *stallWatch) run(loops []*loop, every time.Duration) {
 				suspect[i] = wait // first sighting of this park
 			default:
 				suspect[i] = 0
-				l.poller.kick()
+				l.poller.kick(wait)
 			}
 		}
 	}
@@ -112,9 +112,12 @@ func (p *poller) parkState() (wait uint64, state int32) {
 	return p.waits.Load(), p.state.Load()
 }
 
-// kick ends a park in the Go runtime poller: an expired read deadline
-// wakes the parked goroutine whether or not an event came.
-func (p *poller) kick() { _ = p.file.SetReadDeadline(time.Unix(1, 0)) }
+// kick ends park number wait in the Go runtime poller: an expired read
+// deadline wakes the parked goroutine whether or not an event came.
+func (p *poller) kick(wait uint64) {
+	p.kicked.Store(wait)
+	_ = p.file.SetReadDeadline(time.Unix(1, 0))
+}
 
 // stallRescues is LoopStats.StallRescues.
 func (p *poller) stallRescues() uint64 { return p.rescued.Load() }
