@@ -18,11 +18,12 @@ func withStallInterval(d time.Duration) Option { return func(o *Options) { o.sta
 // stall watchdog instead of sleeping until some other event comes, and the
 // rescue is counted.
 //
-// The lost wake-up is made by a test hook: the loop's first look that
-// would see the peer's data (the look RawConn.Read makes after the runtime
-// poller woke it) is made blind, so the loop parks again with the data's
-// event still queued on its epoll fd and the runtime's notice spent.
-// Before the watchdog existed, the loop slept until the test timed out.
+// The lost wake-up is made by a test hook: every look RawConn.Read makes
+// while the peer's data is queued on the epoll fd is made blind, so the
+// runtime poller's notice is spent and the loop parks again with the event
+// still queued, however the two race. Only the watchdog's kick ends that
+// park (the look after it is not hooked). Before the watchdog existed, the
+// loop slept until the test timed out.
 func TestStallWatchWakesSleepingLoop(t *testing.T) {
 	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitPark), withStallInterval(10*time.Millisecond))
 	fd, peer := socketPair(t)
@@ -39,13 +40,14 @@ func TestStallWatchWakesSleepingLoop(t *testing.T) {
 	t.Cleanup(func() { _ = w.Close(); _ = unix.Close(fd) })
 
 	var blind atomic.Bool
+	var blinded atomic.Int32
 	installed := make(chan struct{})
 	if err := w.Execute(func() {
 		p := w.loop.poller
 		look := p.tryFn
 		p.tryFn = func(epfd uintptr) bool {
 			if blind.Load() && epollReadable(int(epfd)) {
-				blind.Store(false)
+				blinded.Add(1)
 				return false // the events stay queued; the loop parks again
 			}
 			return look(epfd)
@@ -60,8 +62,9 @@ func TestStallWatchWakesSleepingLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	recv(t, edges, "OnReadable for data that came while the loop's wake-up was lost")
-	if blind.Load() {
-		t.Fatal("the loop never made the blind look: the test did not lose a wake-up")
+	blind.Store(false)
+	if blinded.Load() == 0 {
+		t.Fatal("the loop never made a blind look: the test did not lose a wake-up")
 	}
 	if n := r.Stats().Total.StallRescues; n == 0 {
 		t.Errorf("StallRescues = 0 after the watchdog woke the loop")
