@@ -41,6 +41,7 @@ func TestStallWatchWakesSleepingLoop(t *testing.T) {
 
 	var blind atomic.Bool
 	var blinded atomic.Int32
+	t.Cleanup(func() { blind.Store(false) }) // before Close: a failed run must still stop
 	installed := make(chan struct{})
 	if err := w.Execute(func() {
 		p := w.loop.poller
