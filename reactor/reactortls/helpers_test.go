@@ -1,0 +1,134 @@
+package reactortls
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/usocket-go/usocket/reactor"
+)
+
+// testCert is a self-signed ECDSA certificate for "localhost" and
+// 127.0.0.1, made once per test binary.
+var testCert = sync.OnceValues(func() (tls.Certificate, *x509.CertPool) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "localhost"},
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		panic(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
+})
+
+func serverTLS() *tls.Config {
+	cert, _ := testCert()
+	return &tls.Config{Certificates: []tls.Certificate{cert}}
+}
+
+func clientTLS() *tls.Config {
+	_, pool := testCert()
+	return &tls.Config{RootCAs: pool, ServerName: "localhost"}
+}
+
+// hookErrs collects what the reactor's error hook gets.
+type hookErrs struct {
+	mu   sync.Mutex
+	errs []error
+	ch   chan error
+}
+
+func newHookErrs() *hookErrs { return &hookErrs{ch: make(chan error, 1024)} }
+
+func (h *hookErrs) hook(err error) {
+	select {
+	case h.ch <- err:
+	default:
+	}
+}
+
+// next waits for the next reported error.
+func (h *hookErrs) next(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-h.ch:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("no error reported within 10 s")
+		return nil
+	}
+}
+
+// startServer runs h over TLS on a private reactor on 127.0.0.1:0.
+func startServer(t *testing.T, h reactor.Handler, cfg *Config, opts ...reactor.Option) (addr string, hook *hookErrs, r *reactor.Reactor) {
+	t.Helper()
+	hook = newHookErrs()
+	opts = append([]reactor.Option{reactor.WithLoops(2), reactor.WithErrorHook(hook.hook)}, opts...)
+	r, err := reactor.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := Server(h, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ln, err := r.Listen(ctx, "tcp", "127.0.0.1:0", th)
+	if err != nil {
+		_ = r.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = ln.Close()
+		_ = r.Close()
+	})
+	return ln.Addr().String(), hook, r
+}
+
+// echo writes back what it reads and closes gracefully on the peer's
+// close_notify.
+type echo struct{ reactor.BaseHandler }
+
+func (echo) OnData(c *reactor.Conn, b []byte) { _, _ = c.Write(b) }
+
+// dialTLS connects a crypto/tls client with a deadline.
+func dialTLS(t *testing.T, addr string, cfg *tls.Config) *tls.Conn {
+	t.Helper()
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	c, err := tls.DialWithDialer(d, "tcp", addr, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetDeadline(time.Now().Add(20 * time.Second))
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
