@@ -117,8 +117,8 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }
 // of input, the handler pauses or closes, or the stream ends. What was not
 // decrypted is kept for the next round.
 func (t *tlsConn) pump(data []byte) {
-	if t.notified {
-		return // after close_notify nothing more is read
+	if t.notified || t.err != nil {
+		return // after close_notify, or a failure, nothing more is read
 	}
 	if len(t.backlog) > 0 {
 		t.backlog = append(t.backlog, data...)
@@ -127,7 +127,7 @@ func (t *tlsConn) pump(data []byte) {
 	t.tr.src = data
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	for t.phase == phaseOpen && !connlayer.Hold(t.c) {
+	for t.phase == phaseOpen && t.err == nil && !connlayer.Hold(t.c) {
 		n, err := t.tc.Read(*bp)
 		if n > 0 {
 			t.h.OnData(t.c, (*bp)[:n])
@@ -141,7 +141,7 @@ func (t *tlsConn) pump(data []byte) {
 		break
 	}
 	t.keep()
-	if t.peerFIN && !t.notified && t.phase == phaseOpen && len(t.backlog) == 0 && !connlayer.Hold(t.c) {
+	if t.peerFIN && !t.notified && t.phase == phaseOpen && t.err == nil && len(t.backlog) == 0 && !connlayer.Hold(t.c) {
 		t.endStream(ErrTruncated)
 	}
 }
@@ -169,6 +169,5 @@ func (t *tlsConn) endStream(err error) {
 	if t.err == nil {
 		t.err = err
 	}
-	t.phase = phaseDone
 	_ = connlayer.Request(t.c, connlayer.Close) // flushes the alert tls queued
 }

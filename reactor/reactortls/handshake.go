@@ -59,8 +59,14 @@ func (t *tlsConn) handshake() {
 // before the connection is asked to close, so OnClose sees t.err.
 func (t *tlsConn) failHandshake(err error) {
 	he := &HandshakeError{Peer: t.c.RemoteAddrPort(), Err: err}
+	t.tr.mu.Lock()
+	first := t.tr.hsErr == nil
+	if first {
+		t.tr.hsErr = he
+	}
+	t.tr.mu.Unlock()
 	t.tr.fail(he, true)
-	if !t.s.client {
+	if first && !t.s.client {
 		connlayer.Report(t.c, he)
 	}
 }
@@ -126,9 +132,8 @@ func (t *tlsConn) closed(err error) {
 func (t *tlsConn) handshakeErr(err error) error {
 	t.tr.mu.Lock()
 	defer t.tr.mu.Unlock()
-	var he *HandshakeError
-	if errors.As(t.tr.err, &he) {
-		return he
+	if t.tr.hsErr != nil {
+		return t.tr.hsErr
 	}
 	if err == nil {
 		err = reactor.ErrClosed

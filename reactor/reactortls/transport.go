@@ -29,10 +29,11 @@ type transport struct {
 
 	mu       sync.Mutex
 	cond     sync.Cond
-	hs       []byte // handshake input not yet read
-	err      error  // Reads fail with it once hs is empty
-	ended    bool   // the connection ended (closed, timed out): reads fail at once
-	pausedHS bool   // the connection stopped reading because hs was full
+	hs       []byte          // handshake input not yet read
+	err      error           // Reads fail with it once hs is empty
+	ended    bool            // the connection ended (closed, timed out): reads fail at once
+	pausedHS bool            // the connection stopped reading because hs was full
+	hsErr    *HandshakeError // why the handshake failed, once it did
 }
 
 // errAgain is Read's "no more input for now".
