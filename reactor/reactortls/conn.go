@@ -69,14 +69,25 @@ func (t *tlsConn) Write(b []byte) (int, error) {
 		}
 		return 0, nil
 	}
-	n, err := t.tc.Write(b)
-	if err != nil {
-		if werr := connlayer.WriteErr(t.c); werr != nil {
-			return n, werr
+	n := 0
+	for n < len(b) {
+		m, err := t.tc.Write(b[n:min(len(b), n+maxChunk)])
+		n += m
+		if err != nil {
+			if werr := connlayer.WriteErr(t.c); werr != nil {
+				return n, werr
+			}
+			return n, err
 		}
 	}
-	return n, err
+	return n, nil
 }
+
+// maxChunk is the plaintext handed to tls.Conn.Write at once: a record of
+// it, with any cipher suite's overhead, is at most 16 KiB, the size of a
+// pooled outbound buffer (a full 16 KiB record would take the next size,
+// 64 KiB, for each record queued).
+const maxChunk = 16<<10 - 128
 
 // CloseWrite sends close_notify, then shuts down the socket's write side
 // once everything queued is sent.

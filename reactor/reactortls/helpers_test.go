@@ -88,21 +88,39 @@ func (h *hookErrs) next(t *testing.T) error {
 }
 
 // startServer runs h over TLS on a private reactor on 127.0.0.1:0.
-func startServer(t *testing.T, h reactor.Handler, cfg *Config, opts ...reactor.Option) (addr string, hook *hookErrs, r *reactor.Reactor) {
+func startServer(t *testing.T, h reactor.Handler, cfg *Config, opts ...any) (addr string, hook *hookErrs, r *reactor.Reactor) {
 	t.Helper()
-	hook = newHookErrs()
-	opts = append([]reactor.Option{reactor.WithLoops(2), reactor.WithErrorHook(hook.hook)}, opts...)
-	r, err := reactor.New(opts...)
+	th, err := Server(h, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	th, err := Server(h, cfg)
+	return startServerHandler(t, th, opts...)
+}
+
+// startServerHandler runs th (already wrapped) like startServer.
+// opts are reactor.Options and reactor.ListenOptions.
+func startServerHandler(t *testing.T, th reactor.Handler, opts ...any) (addr string, hook *hookErrs, r *reactor.Reactor) {
+	t.Helper()
+	hook = newHookErrs()
+	ropts := []reactor.Option{reactor.WithLoops(2), reactor.WithErrorHook(hook.hook)}
+	var lopts []reactor.ListenOption
+	for _, o := range opts {
+		switch o := o.(type) {
+		case reactor.Option:
+			ropts = append(ropts, o)
+		case reactor.ListenOption:
+			lopts = append(lopts, o)
+		default:
+			t.Fatalf("startServer: option %T", o)
+		}
+	}
+	r, err := reactor.New(ropts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	ln, err := r.Listen(ctx, "tcp", "127.0.0.1:0", th)
+	ln, err := r.Listen(ctx, "tcp", "127.0.0.1:0", th, lopts...)
 	if err != nil {
 		_ = r.Close()
 		t.Fatal(err)
@@ -119,6 +137,11 @@ func startServer(t *testing.T, h reactor.Handler, cfg *Config, opts ...reactor.O
 type echo struct{ reactor.BaseHandler }
 
 func (echo) OnData(c *reactor.Conn, b []byte) { _, _ = c.Write(b) }
+
+// tlsDial connects a crypto/tls client trusting testCert.
+func tlsDial(d *net.Dialer, addr string) (*tls.Conn, error) {
+	return tls.DialWithDialer(d, "tcp", addr, clientTLS())
+}
 
 // dialTLS connects a crypto/tls client with a deadline.
 func dialTLS(t *testing.T, addr string, cfg *tls.Config) *tls.Conn {

@@ -36,8 +36,15 @@ func (l *limiter) acquire(t *tlsConn) bool {
 		l.head = t
 	}
 	l.tail = t
+	if testHookWaiting != nil {
+		testHookWaiting()
+	}
 	return false
 }
+
+// testHookWaiting, set only by tests, runs when a connection starts
+// waiting for a slot.
+var testHookWaiting func()
 
 // release frees t's slot (t's handshake ended), handing it to a waiter.
 func (l *limiter) release(t *tlsConn) {
@@ -107,4 +114,15 @@ func (l *limiter) unlink(t *tlsConn) {
 		l.tail = t.prev
 	}
 	t.prev, t.next = nil, nil
+}
+
+// waiters counts the connections waiting for a slot.
+func (l *limiter) waiters() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for t := l.head; t != nil; t = t.next {
+		n++
+	}
+	return n
 }
