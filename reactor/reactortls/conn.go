@@ -102,10 +102,15 @@ func (t *tlsConn) CloseWrite() error {
 	return connlayer.Request(t.c, connlayer.CloseWrite)
 }
 
-// Close sends close_notify (once handshaken), then closes the socket
-// gracefully.
+// Close sends close_notify, then closes the socket gracefully. Before the
+// handshake finished (a server's Shutdown) there is nothing of the
+// handler's to flush, and a peer stalled in its handshake would hold the
+// close for the linger time: the connection is reset instead.
 func (t *tlsConn) Close() error {
-	if t.open.Load() && connlayer.WriteErr(t.c) == nil {
+	if !t.open.Load() {
+		return t.c.Abort()
+	}
+	if connlayer.WriteErr(t.c) == nil {
 		_ = t.tc.CloseWrite()
 	}
 	return connlayer.Request(t.c, connlayer.Close)
