@@ -121,8 +121,8 @@ func handshakeGoroutines() int {
 // most MaxHandshakes run (each with a goroutine), the rest wait with
 // none; all are ended by the timeout and the server serves again.
 func TestHandshakeFlood(t *testing.T) {
-	const max, flood = 4, 100
-	cfg := &Config{TLS: serverTLS(), MaxHandshakes: max, HandshakeTimeout: 2 * time.Second}
+	const slots, flood = 4, 100
+	cfg := &Config{TLS: serverTLS(), MaxHandshakes: slots, HandshakeTimeout: 2 * time.Second}
 	th, err := Server(echo{}, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -140,14 +140,14 @@ func TestHandshakeFlood(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for range flood - max {
+	for range flood - slots {
 		recv(t, waiting, "a connection waiting for a handshake slot")
 	}
-	if n := lim.waiters(); n != flood-max {
-		t.Fatalf("%d waiting, want %d", n, flood-max)
+	if n := lim.waiters(); n != flood-slots {
+		t.Fatalf("%d waiting, want %d", n, flood-slots)
 	}
-	if n := handshakeGoroutines(); n != max {
-		t.Fatalf("%d handshake goroutines for %d stalled peers, want %d", n, flood, max)
+	if n := handshakeGoroutines(); n != slots {
+		t.Fatalf("%d handshake goroutines for %d stalled peers, want %d", n, flood, slots)
 	}
 	for range flood {
 		if err := hook.next(t); !errors.Is(err, ErrHandshakeTimeout) {
