@@ -107,3 +107,30 @@ func (h *openWrite) OnOpen(c *reactor.Conn) {
 	_, _ = c.Write(h.msg)
 	_ = c.Close()
 }
+
+// bufferedProbe writes in OnOpen and records Buffered right after.
+type bufferedProbe struct {
+	reactor.BaseHandler
+	n chan int
+}
+
+func (h *bufferedProbe) OnOpen(c *reactor.Conn) {
+	_, _ = c.Write(make([]byte, 1000))
+	h.n <- c.Buffered()
+}
+
+// Buffered (and so the water marks) counts the ciphertext queued: the
+// plaintext plus the record's header, type byte and AEAD tag.
+func TestBufferedCountsCiphertext(t *testing.T) {
+	h := &bufferedProbe{n: make(chan int, 1)}
+	addr, _, _ := startServer(t, h, &Config{TLS: serverTLS()})
+	cfg := clientTLS()
+	cfg.MinVersion = tls.VersionTLS13
+	c := dialTLS(t, addr, cfg)
+	if _, err := io.ReadFull(c, make([]byte, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	if n := recv(t, h.n, "Buffered"); n != 1000+5+1+16 {
+		t.Fatalf("Buffered %d after a 1000-byte Write, want %d (one TLS 1.3 AES-GCM record)", n, 1000+5+1+16)
+	}
+}
