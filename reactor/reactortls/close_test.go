@@ -134,3 +134,33 @@ func TestBufferedCountsCiphertext(t *testing.T) {
 		t.Fatalf("Buffered %d after a 1000-byte Write, want %d (one TLS 1.3 AES-GCM record)", n, 1000+5+1+16)
 	}
 }
+
+// A forged record after the handshake ends the connection with
+// crypto/tls's error (a *net.OpError carrying the bad_record_mac alert it
+// sent), not OnEOF.
+func TestForgedRecordIsAnError(t *testing.T) {
+	rec := newRecorder()
+	addr, _, _ := startServer(t, rec, &Config{TLS: serverTLS()})
+	raw := rawDial(t, addr)
+	c := tls.Client(raw, clientTLS())
+	if _, err := c.Write([]byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.readN(t, 2); string(got) != "ok" {
+		t.Fatalf("got %q", got)
+	}
+	forged := append([]byte{0x17, 0x03, 0x03, 0x00, 0x20}, bytes.Repeat([]byte{0x5a}, 0x20)...)
+	if _, err := raw.Write(forged); err != nil {
+		t.Fatal(err)
+	}
+	err := recv(t, rec.closed, "OnClose")
+	var oe *net.OpError
+	if !errors.As(err, &oe) || errors.Is(err, ErrTruncated) {
+		t.Fatalf("OnClose(%v), want crypto/tls's *net.OpError", err)
+	}
+	select {
+	case <-rec.eof:
+		t.Fatal("OnEOF on a forged record")
+	default:
+	}
+}

@@ -175,7 +175,7 @@ func (t *tlsConn) keep() {
 
 // endStream handles the end of the TLS stream: io.EOF is the peer's
 // close_notify (OnEOF); any other error (a bad record, an alert from the
-// peer, ErrTruncated) closes the connection with that error.
+// peer, ErrTruncated) ends the connection with that error in OnClose.
 func (t *tlsConn) endStream(err error) {
 	if err == io.EOF {
 		t.notified = true
@@ -185,5 +185,11 @@ func (t *tlsConn) endStream(err error) {
 	if t.err == nil {
 		t.err = err
 	}
-	_ = connlayer.Request(t.c, connlayer.Close) // flushes the alert tls queued
+	if err == ErrTruncated {
+		_ = connlayer.Request(t.c, connlayer.Close) // the peer's FIN came: this ends at once
+		return
+	}
+	// The session is broken: reset rather than wait for the peer's FIN for
+	// the linger time (the alert crypto/tls queued is dropped).
+	_ = t.c.Abort()
 }

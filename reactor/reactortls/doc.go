@@ -14,7 +14,7 @@
 //   - OnEOF is the peer's close_notify. A TCP FIN without a close_notify is
 //     a truncation, which may be an attack: the connection ends with
 //     OnClose(c, ErrTruncated), never with OnEOF. A bad record or an alert
-//     from the peer ends it with crypto/tls's error.
+//     from the peer resets it, with crypto/tls's error in OnClose.
 //   - CloseWrite sends close_notify, then shuts down the TCP write side
 //     once everything is sent. Close sends close_notify, flushes and
 //     closes as reactor.Conn.Close does; Abort resets at once.
