@@ -7,18 +7,23 @@ import (
 	"testing"
 )
 
+// A crypto/tls client against the reactor's TLS server, TLS 1.2 and 1.3,
+// with ALPN: echo across several records, then close_notify both ways.
 func TestEchoStdClient(t *testing.T) {
 	for _, v := range []struct {
 		name string
 		vers uint16
 	}{{"TLS1.2", tls.VersionTLS12}, {"TLS1.3", tls.VersionTLS13}} {
 		t.Run(v.name, func(t *testing.T) {
-			addr, _, _ := startServer(t, echo{}, &Config{TLS: serverTLS()})
+			scfg := serverTLS()
+			scfg.NextProtos = []string{"echo/1", "h2"}
+			addr, _, _ := startServer(t, echo{}, &Config{TLS: scfg})
 			cfg := clientTLS()
 			cfg.MinVersion, cfg.MaxVersion = v.vers, v.vers
+			cfg.NextProtos = []string{"h2"}
 			c := dialTLS(t, addr, cfg)
-			if got := c.ConnectionState().Version; got != v.vers {
-				t.Fatalf("version %x, want %x", got, v.vers)
+			if st := c.ConnectionState(); st.Version != v.vers || st.NegotiatedProtocol != "h2" {
+				t.Fatalf("version %x ALPN %q, want %x h2", st.Version, st.NegotiatedProtocol, v.vers)
 			}
 			msg := bytes.Repeat([]byte("0123456789abcdef"), 5000) // several records
 			go func() { _, _ = c.Write(msg) }()
