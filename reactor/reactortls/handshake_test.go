@@ -129,7 +129,7 @@ func TestHandshakeFlood(t *testing.T) {
 	}
 	waiting := make(chan struct{}, flood)
 	testHookWaiting = func() { waiting <- struct{}{} }
-	defer func() { testHookWaiting = nil }()
+	t.Cleanup(func() { testHookWaiting = nil }) // after the server's cleanup, which comes later
 	addr, hook, _ := startServerHandler(t, th)
 	lim := th.(*tlsHandler).s.lim
 	partial := []byte{0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01} // a record header and a bit
