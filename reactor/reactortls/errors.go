@@ -36,6 +36,7 @@ type HandshakeError struct {
 	Err  error
 }
 
+// Error describes the failure with the peer's address.
 func (e *HandshakeError) Error() string {
 	if e.Peer.IsValid() {
 		return "reactortls: handshake with " + e.Peer.String() + ": " + e.Err.Error()
@@ -53,6 +54,7 @@ type ConfigError struct {
 	Why   string
 }
 
+// Error names the field and what is wrong with it.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("reactortls: bad %s (%v): %s", e.Field, e.Value, e.Why)
 }
