@@ -32,6 +32,7 @@ func (h *pusher) OnOpen(c *reactor.Conn) {
 }
 
 func (h *pusher) OnData(_ *reactor.Conn, b []byte) { h.recvd += len(b) }
+
 // OnEOF does not close: the pusher's CloseWrite ends our side.
 func (h *pusher) OnEOF(*reactor.Conn) { h.got <- h.recvd }
 

@@ -26,8 +26,7 @@ type Config struct {
 	HandshakeTimeout time.Duration
 	// MaxHandshakes bounds the handshakes in progress at once for the
 	// handler Server or Client returned: each one has a goroutine (crypto/tls's
-	// handshake blocks) and at most handshakeInputMax bytes of input
-	// buffered. A connection beyond the bound waits, not read and with no
+	// handshake blocks) and about 64 KiB of input buffered at most. A connection beyond the bound waits, not read and with no
 	// goroutine, until a slot frees or its handshake timeout ends it. 0
 	// means DefaultMaxHandshakes.
 	MaxHandshakes int

@@ -49,9 +49,9 @@ func (e *HandshakeError) Unwrap() error { return e.Err }
 
 // ConfigError reports a bad Config field, or a nil handler or tls.Config.
 type ConfigError struct {
-	Field string
-	Value any
-	Why   string
+	Field string // the Config field ("TLS" for a missing tls.Config)
+	Value any    // its value
+	Why   string // what is wrong with it
 }
 
 // Error names the field and what is wrong with it.
