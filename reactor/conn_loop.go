@@ -79,11 +79,9 @@ func (c *Conn) hangUp() {
 
 // read performs one read and delivers what it got.
 func (c *Conn) read() {
-	buf := c.loop.buf
-	if c.loop.r.budget.over() {
-		if buf = c.budgetReadBuf(); buf == nil {
-			return
-		}
+	buf := c.readBuf()
+	if buf == nil {
+		return
 	}
 	n, err := unix.Read(c.fd, buf)
 	switch {
