@@ -16,6 +16,7 @@ type pausingEcho struct {
 	mu        sync.Mutex
 	maxQueued int
 	blocked   chan struct{}
+	drained   chan struct{} // if not nil, told of every OnWriteDrained it has room for
 	once      sync.Once
 }
 
@@ -31,7 +32,13 @@ func (h *pausingEcho) OnWriteBlocked(c *Conn) {
 	h.once.Do(func() { close(h.blocked) })
 }
 
-func (h *pausingEcho) OnWriteDrained(c *Conn) { _ = c.ResumeRead() }
+func (h *pausingEcho) OnWriteDrained(c *Conn) {
+	_ = c.ResumeRead()
+	select {
+	case h.drained <- struct{}{}:
+	default:
+	}
+}
 
 // TestQueuedReadStaysNearHighWater pins the read size of a connection with
 // output queued: an echo to a peer that does not read stops at the write
