@@ -12,7 +12,8 @@ type Options struct {
 	// Loops is the number of event loops; 0 means runtime.NumCPU().
 	Loops int
 	// ReadBufferSize is the per-loop read buffer, the most one OnData call
-	// sees at once; 0 means 64 KiB.
+	// sees at once; 0 means 256 KiB. A connection reads at most the room its
+	// queued output leaves below WriteHighWater (but at least 16 KiB).
 	ReadBufferSize int
 	// WriteHighWater is the outbound queue size at which a connection counts
 	// as blocked (OnWriteBlocked); 0 means 256 KiB.
@@ -144,7 +145,7 @@ func (o *Options) normalize() error {
 		o.Loops = runtime.NumCPU()
 	}
 	if o.ReadBufferSize == 0 {
-		o.ReadBufferSize = 64 << 10
+		o.ReadBufferSize = 256 << 10
 	}
 	if o.WriteHighWater == 0 {
 		o.WriteHighWater = 256 << 10
