@@ -386,9 +386,16 @@ func TestSpliceWriteToReadDeadline(t *testing.T) {
 	if _, err := feed.Write([]byte("first")); err != nil {
 		t.Fatal(err)
 	}
-	n, err := src.WriteTo(d)
-	if !errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Fatalf("WriteTo = %d, %v; want a deadline error", n, err)
+	res := make(chan error, 1)
+	go func() { _, err := src.WriteTo(d); res <- err }()
+	select {
+	case err := <-res:
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("WriteTo: %v; want a deadline error", err)
+		}
+	case <-time.After(testTimeout):
+		_ = feed.Close() // unpark it, for goleak
+		t.Fatal("WriteTo still waiting after the read deadline")
 	}
 	_ = src.SetReadDeadline(time.Now().Add(testTimeout))
 	if _, err := feed.Write([]byte("second")); err != nil {
@@ -427,15 +434,17 @@ func TestSpliceCloseDuringReadFrom(t *testing.T) {
 			res := make(chan error, 1)
 			go func() { _, err := d.ReadFrom(src); res <- err }()
 			testkit.WaitFor(t, parked, "ReadFrom to wait", testTimeout)
-			_ = d.Close()
+			closed := closeAsync(d)
 			select {
 			case err := <-res:
 				if !errors.Is(err, net.ErrClosed) {
 					t.Fatalf("ReadFrom after Close: %v, want net.ErrClosed", err)
 				}
 			case <-time.After(testTimeout):
+				_ = src.Close() // unpark it, for goleak
 				t.Fatal("ReadFrom still parked after Close")
 			}
+			<-closed
 			_ = feed.Close()
 		})
 	}
@@ -444,7 +453,7 @@ func TestSpliceCloseDuringReadFrom(t *testing.T) {
 // Closing a Conn while its WriteTo waits for data unparks it with
 // net.ErrClosed.
 func TestSpliceCloseDuringWriteTo(t *testing.T) {
-	_, src := connPair(t)
+	feed, src := connPair(t)
 	d, _ := netPair(t)
 	parked := make(chan struct{})
 	hook := func(op string) {
@@ -461,15 +470,25 @@ func TestSpliceCloseDuringWriteTo(t *testing.T) {
 	res := make(chan error, 1)
 	go func() { _, err := src.WriteTo(d); res <- err }()
 	testkit.WaitFor(t, parked, "WriteTo to wait", testTimeout)
-	_ = src.Close()
+	closed := closeAsync(src)
 	select {
 	case err := <-res:
 		if !errors.Is(err, net.ErrClosed) {
 			t.Fatalf("WriteTo after Close: %v, want net.ErrClosed", err)
 		}
 	case <-time.After(testTimeout):
+		_ = feed.Close() // unpark it, for goleak
 		t.Fatal("WriteTo still parked after Close")
 	}
+	<-closed
+}
+
+// closeAsync closes c in the background (Close waits for the calls it
+// woke) and reports when it returned.
+func closeAsync(c *Conn) <-chan struct{} {
+	done := make(chan struct{})
+	go func() { _ = c.Close(); close(done) }()
+	return done
 }
 
 // A peer that resets the connection mid-transfer ends ReadFrom with an
