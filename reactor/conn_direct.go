@@ -12,7 +12,7 @@ import "github.com/usocket-go/usocket/internal/unix"
 // any other goroutine use Write.
 func (c *Conn) WriteDirect(b []byte) (int, error) {
 	c.mu.Lock()
-	closed, queued := c.wclosed, c.out != nil && len(*c.out) > 0
+	closed, queued := c.wclosed, c.out != nil && len(*c.out) > 0 || len(c.pend) > 0
 	var err error
 	if closed {
 		err = c.writeClosedErr()

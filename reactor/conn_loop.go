@@ -145,8 +145,12 @@ func (c *Conn) service() {
 // takeOutput moves c.out behind the queue and returns how many bytes it
 // moved. Called with c.mu held.
 func (c *Conn) takeOutput() int {
+	p := 0
+	if len(c.pend) > 0 {
+		p = c.takePending()
+	}
 	if c.out == nil {
-		return 0
+		return p
 	}
 	n := len(*c.out)
 	if n == 0 {
@@ -155,17 +159,19 @@ func (c *Conn) takeOutput() int {
 		c.wq.push(c.out)
 	}
 	c.out = nil
-	return n
+	return p + n
 }
 
 // flush writes what it can, then settles water marks, pending shutdowns and
 // poller interest.
 func (c *Conn) flush() {
 	if !c.wq.empty() {
-		n, err := c.wq.send(c.fd, c.loop.iov)
+		n, fromFile, err := c.wq.send(c.fd, c.loop.iov)
 		if n > 0 {
 			c.queued.Add(int64(-n))
-			c.budgetSent(n)
+			if !fromFile {
+				c.budgetSent(n)
+			}
 			c.loop.stats.bytesWritten.Add(uint64(n))
 			c.touch()
 		}
@@ -330,6 +336,7 @@ func (c *Conn) markClosed() {
 	c.closed, c.wclosed, c.final = true, true, true
 	out := c.out
 	c.out = nil
+	c.dropPending()
 	c.mu.Unlock()
 	bufpool.Put(out)
 	c.budgetDrop()
