@@ -45,7 +45,8 @@ func tempFile(t *testing.T, n int) (*os.File, []byte) {
 	return f, data
 }
 
-// A file region goes out between the Writes made before and after it,
+// A file region goes out between the Writes (and WriteDirects) made
+// before and after it,
 // byte-exact, for every size and with an offset; Close flushes it; the
 // caller may close its file at once; no descriptor is left open.
 func TestSendFileBetweenWrites(t *testing.T) {
@@ -67,7 +68,8 @@ func TestSendFileBetweenWrites(t *testing.T) {
 						if got := c.Buffered(); got != 4+size {
 							t.Errorf("Buffered = %d after SendFile, want %d", got, 4+size)
 						}
-						_, _ = c.Write([]byte("tail"))
+						_, _ = c.WriteDirect([]byte("tail")) // not ahead of the region
+						_, _ = c.Write([]byte("end"))
 						_ = c.Close()
 					},
 					close: func(_ *Conn, err error) { closed <- err },
@@ -78,7 +80,7 @@ func TestSendFileBetweenWrites(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := append(append([]byte("head"), data[off:off+size]...), "tail"...)
+				want := append(append([]byte("head"), data[off:off+size]...), "tailend"...)
 				if !bytes.Equal(got, want) {
 					t.Fatalf("got %d bytes, want %d", len(got), len(want))
 				}
