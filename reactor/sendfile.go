@@ -28,9 +28,10 @@ var ErrFileRegion = errors.New("reactor: bad file region")
 // file that shrinks before the region is sent closes the connection with
 // an error matching io.ErrUnexpectedEOF.
 //
-// It returns ErrFileRegion (wrapped) for a bad region, ErrWriteClosed
-// after CloseWrite or Close, and errors.ErrUnsupported on Windows, where
-// no loop runs. n == 0 queues nothing. Safe from any goroutine.
+// It returns ErrFileRegion for a bad region, ErrWriteClosed after
+// CloseWrite, ErrClosed after Close or Abort, and an error matching
+// errors.ErrUnsupported on Windows, where no loop runs. n == 0 queues
+// nothing. Safe from any goroutine.
 func (c *Conn) SendFile(f *os.File, off, n int64) error {
 	if f == nil || off < 0 || n < 0 {
 		return ErrFileRegion
