@@ -115,7 +115,7 @@ func tortureReadFrom(t *testing.T, s source, size int, limit int64, cut int, how
 	data := payload(size)
 	fed := feedAll(t, feed, data)
 	want := data
-	var r io.Reader = src
+	r := src
 	if limit >= 0 {
 		r, want = io.LimitReader(src, limit), data[:limit]
 		cut = min(cut, int(limit))
