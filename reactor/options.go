@@ -44,6 +44,8 @@ type Options struct {
 	// separate from PauseRead. 0 means DefaultMemoryLimit (lower under a
 	// GOMEMLIMIT), NoMemoryLimit none.
 	MemoryLimit int64
+
+	stallEvery time.Duration // the stall watchdog's interval; 0: its default (tests shorten it)
 }
 
 // IdleWait chooses how an idle loop waits for its next event. It applies
