@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/usocket-go/usocket/internal/bufpool"
@@ -12,6 +13,11 @@ import (
 // sent: a nil or non-regular file, a negative offset or length, or a
 // region past the file's end.
 var ErrFileRegion = errors.New("reactor: bad file region")
+
+// errLayered is SendFile's error on a layered connection (reactortls):
+// sendfile would put the file's bytes on the wire past the layer, in the
+// clear.
+var errLayered = fmt.Errorf("reactor: SendFile on a layered (TLS) connection: %w", errors.ErrUnsupported)
 
 // SendFile queues n bytes of f, from offset off, behind the output already
 // queued by Write, WriteDirect or SendFile, and returns nil once they are
@@ -30,11 +36,16 @@ var ErrFileRegion = errors.New("reactor: bad file region")
 //
 // It returns ErrFileRegion for a bad region, ErrWriteClosed after
 // CloseWrite, ErrClosed after Close or Abort, and an error matching
-// errors.ErrUnsupported on Windows, where no loop runs. n == 0 queues
+// errors.ErrUnsupported on a layered connection (reactortls: the bytes
+// would bypass encryption; Write them instead) and on Windows, where no
+// loop runs. n == 0 queues
 // nothing. Safe from any goroutine.
 func (c *Conn) SendFile(f *os.File, off, n int64) error {
 	if f == nil || off < 0 || n < 0 {
 		return ErrFileRegion
+	}
+	if c.layer != nil {
+		return errLayered
 	}
 	c.mu.Lock()
 	closed := c.wclosed

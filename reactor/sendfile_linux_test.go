@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/usocket-go/usocket/internal/connlayer"
 	"github.com/usocket-go/usocket/internal/testkit"
 )
 
@@ -229,4 +230,34 @@ func TestSendFileEndsMidTransfer(t *testing.T) {
 			})
 		}
 	})
+}
+
+// plainLayer is a connection layer that passes writes through, standing
+// in for reactortls.
+type plainLayer struct{ c *Conn }
+
+func (l plainLayer) Write(b []byte) (int, error) { return l.c.write(b) }
+func (l plainLayer) CloseWrite() error           { return l.c.rawRequest(reqCloseWrite) }
+func (l plainLayer) Close() error                { return l.c.rawRequest(reqClose) }
+func (l plainLayer) Resumed()                    {}
+
+type layeredFuncs struct{ funcs }
+
+func (h *layeredFuncs) NewLayer(c any) connlayer.Layer { return plainLayer{c.(*Conn)} }
+
+// On a layered connection SendFile is refused: sendfile would bypass the
+// layer (TLS would send the file in the clear).
+func TestSendFileLayeredRefused(t *testing.T) {
+	f, _ := tempFile(t, 100)
+	r, _ := newTestReactor(t)
+	errs := make(chan error, 1)
+	h := &layeredFuncs{funcs{open: func(c *Conn) {
+		errs <- c.SendFile(f, 0, 100)
+		_ = c.Close()
+	}}}
+	ln := listen(t, r, h)
+	dial(t, ln.Addr())
+	if err := recv(t, errs, "SendFile's result"); !errors.Is(err, errors.ErrUnsupported) {
+		t.Fatalf("SendFile on a layered connection: %v, want errors.ErrUnsupported", err)
+	}
 }
