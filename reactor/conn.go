@@ -41,8 +41,9 @@ type Conn struct {
 	ref    fdref.Ref    // keeps fd open for Control and LocalAddrPort
 	queued atomic.Int64 // outbound bytes not yet written to the socket
 
-	mu        sync.Mutex // guards the fields below; never held across a callback
-	out       *[]byte    // bytes written by the application, not yet taken by the loop
+	mu        sync.Mutex   // guards the fields below; never held across a callback
+	out       *[]byte      // bytes written by the application, not yet taken by the loop
+	pend      []pendingOut // output queued before out, with file regions (SendFile)
 	req       request
 	wantPause bool
 	wclosed   bool // no more writes accepted

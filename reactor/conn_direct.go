@@ -17,7 +17,7 @@ func (c *Conn) WriteDirect(b []byte) (int, error) {
 		return c.layer.Write(b)
 	}
 	c.mu.Lock()
-	closed, queued := c.wclosed, c.out != nil && len(*c.out) > 0
+	closed, queued := c.wclosed, c.out != nil && len(*c.out) > 0 || len(c.pend) > 0
 	var err error
 	if closed {
 		err = c.writeClosedErr()

@@ -159,8 +159,12 @@ func (c *Conn) servicePass(more bool) bool {
 // takeOutput moves c.out behind the queue and returns how many bytes it
 // moved. Called with c.mu held.
 func (c *Conn) takeOutput() int {
+	p := 0
+	if len(c.pend) > 0 {
+		p = c.takePending()
+	}
 	if c.out == nil {
-		return 0
+		return p
 	}
 	n := len(*c.out)
 	if n == 0 {
@@ -169,7 +173,7 @@ func (c *Conn) takeOutput() int {
 		c.wq.push(c.out)
 	}
 	c.out = nil
-	return n
+	return p + n
 }
 
 // flush writes what it can, then settles water marks, pending shutdowns and
@@ -181,10 +185,12 @@ func (c *Conn) takeOutput() int {
 // pass. Without hold, such requests schedule a task as from anywhere else.
 func (c *Conn) flush(hold bool) (owed bool) {
 	if !c.wq.empty() {
-		n, err := c.wq.send(c.fd, c.loop.iov)
+		n, fromFile, err := c.wq.send(c.fd, c.loop.iov)
 		if n > 0 {
 			c.queued.Add(int64(-n))
-			c.budgetSent(n)
+			if !fromFile {
+				c.budgetSent(n)
+			}
 			c.loop.stats.bytesWritten.Add(uint64(n))
 			c.touch()
 		}
@@ -360,6 +366,7 @@ func (c *Conn) markClosed() {
 	c.closed, c.wclosed, c.final = true, true, true
 	out := c.out
 	c.out = nil
+	c.dropPending()
 	c.mu.Unlock()
 	bufpool.Put(out)
 	c.budgetDrop()

@@ -11,16 +11,22 @@ const maxIov = 64
 // outQueue is a connection's outbound bytes that the loop has taken from
 // the application, as the buffers they were written into: taking more
 // output appends a buffer, never copies bytes, and a flush sends several
-// buffers with one writev. Owned by the loop.
+// buffers with one writev. File regions (SendFile) sit between buffers:
+// each goes out, with sendfile, once the buffers before it have. Owned by
+// the loop.
 type outQueue struct {
 	bufs   []*[]byte
 	off    int        // bytes of bufs[0] already sent
 	inline [2]*[]byte // backing for short queues, so steady state does not allocate
+
+	files          []*fileSeg // file regions, in order
+	pushed, popped uint64     // buffers pushed and sent so far: files[i] follows buffer number files[i].after
 }
 
-func (q *outQueue) empty() bool { return len(q.bufs) == 0 }
+func (q *outQueue) empty() bool { return len(q.bufs) == 0 && len(q.files) == 0 }
 
-// size counts the bytes queued; it walks the queue.
+// size counts the bytes of memory queued (file regions not included); it
+// walks the queue.
 func (q *outQueue) size() int {
 	n := -q.off
 	for _, b := range q.bufs {
@@ -35,18 +41,35 @@ func (q *outQueue) push(b *[]byte) {
 		q.bufs = q.inline[:0]
 	}
 	q.bufs = append(q.bufs, b)
+	q.pushed++
 }
 
+// pushFile appends a file region; the queue owns it from now on.
+func (q *outQueue) pushFile(f *fileSeg) {
+	f.after = q.pushed
+	q.files = append(q.files, f)
+}
+
+// fileFirst reports whether a file region is at the head of the queue.
+func (q *outQueue) fileFirst() bool { return len(q.files) > 0 && q.files[0].after == q.popped }
+
 // send writes as much as the socket takes in one syscall, using iov as
-// scratch for writev, and drops what was sent.
-func (q *outQueue) send(fd int, iov [][]byte) (int, error) {
-	var n int
-	var err error
-	if len(q.bufs) == 1 {
+// scratch for writev, and drops what was sent. fromFile says the bytes
+// came from a file region, not from memory.
+func (q *outQueue) send(fd int, iov [][]byte) (n int, fromFile bool, err error) {
+	if q.fileFirst() {
+		n, err = q.sendFile(fd)
+		return n, true, err
+	}
+	bufs := q.bufs
+	if len(q.files) > 0 { // not past the next file region
+		bufs = bufs[:q.files[0].after-q.popped]
+	}
+	if len(bufs) == 1 {
 		n, err = unix.Write(fd, (*q.bufs[0])[q.off:])
 	} else {
 		iov = append(iov[:0], (*q.bufs[0])[q.off:])
-		for _, b := range q.bufs[1:] {
+		for _, b := range bufs[1:] {
 			if len(iov) == maxIov {
 				break
 			}
@@ -57,6 +80,21 @@ func (q *outQueue) send(fd int, iov [][]byte) (int, error) {
 	}
 	if n > 0 {
 		q.consume(n)
+	}
+	return n, false, err
+}
+
+// sendFile sends from the file region at the head, dropping it once sent.
+func (q *outQueue) sendFile(fd int) (int, error) {
+	f := q.files[0]
+	n, err := f.send(fd)
+	if f.n == 0 {
+		f.close()
+		q.files[0] = nil
+		q.files = q.files[1:]
+		if len(q.files) == 0 {
+			q.files = nil
+		}
 	}
 	return n, err
 }
@@ -78,6 +116,7 @@ func (q *outQueue) popFront() {
 	bufpool.Put(q.bufs[0])
 	q.bufs[0] = nil
 	q.bufs = q.bufs[1:]
+	q.popped++
 	q.off = 0
 	if len(q.bufs) == 0 {
 		q.bufs = nil // a grown slice is let go
@@ -87,7 +126,11 @@ func (q *outQueue) popFront() {
 
 // reset drops everything queued.
 func (q *outQueue) reset() {
-	for !q.empty() {
+	for len(q.bufs) > 0 {
 		q.popFront()
 	}
+	for _, f := range q.files {
+		f.close()
+	}
+	q.files = nil
 }

@@ -43,7 +43,7 @@ func TestOutQueueKeepsOrderAcrossBuffers(t *testing.T) {
 	rbuf := make([]byte, 4096)
 	iov := make([][]byte, 0, maxIov)
 	for !q.empty() {
-		n, err := q.send(fds[0], iov)
+		n, _, err := q.send(fds[0], iov)
 		if err != nil && err != unix.EAGAIN {
 			t.Fatalf("send: %v", err)
 		}

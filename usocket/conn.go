@@ -203,7 +203,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 // another writer within the same deadline and timeout), then calls step
 // with the descriptor until step reports done, parking on the writable
 // edge each time step's system call got EAGAIN. step counts what it wrote
-// itself; writeWith returns its errors wrapped for op.
+// itself; writeWith returns its errors wrapped for op (an errno as op's
+// system call error; a *net.OpError, made by step for another end of a
+// transfer, as it is).
 func (c *Conn) writeWith(op string, step func(fd int) (done bool, err error)) error {
 	if !c.fd.Acquire() {
 		return c.opError(op, net.ErrClosed)
@@ -230,7 +232,7 @@ func (c *Conn) writeWith(op string, step func(fd int) (done bool, err error)) er
 		case err == nil:
 			continue
 		case err != unix.EAGAIN:
-			return c.opError(op, os.NewSyscallError(op, err))
+			return c.opError(op, syscallError(op, err))
 		}
 		afterEAGAIN(op)
 		if err := c.wait(&c.wr, seq, &c.wdl, &ct, op); err != nil {

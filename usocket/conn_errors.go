@@ -1,6 +1,10 @@
 package usocket
 
-import "net"
+import (
+	"net"
+	"os"
+	"syscall"
+)
 
 // opError returns err in the standard shape for an operation on c: a
 // *net.OpError around an *Error carrying the condition class.
@@ -24,4 +28,13 @@ func (c *conn) ends() (network string, src, dst net.Addr) {
 		src = a
 	}
 	return "tcp", src, c.raddr
+}
+
+// syscallError names a bare errno after the system call op; other errors
+// (already wrapped) are returned as they are.
+func syscallError(op string, err error) error {
+	if _, ok := err.(syscall.Errno); ok { //nolint:errorlint // a bare errno, as returned by the system call
+		return os.NewSyscallError(op, err)
+	}
+	return err
 }

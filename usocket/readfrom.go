@@ -8,12 +8,19 @@ import (
 )
 
 // ReadFrom implements io.ReaderFrom, so io.Copy(conn, r) takes the fast
-// path that *net.TCPConn has: from a regular file (an *os.File, or an
-// *io.LimitedReader around one) it sends with sendfile(2) on Linux, the
-// bytes going from the page cache to the socket without a copy through
-// user space; from anything else it copies through a buffer. The write
-// deadline, the write timeout and other Writes apply as to Write; on an
-// error the count says how much was sent.
+// paths that *net.TCPConn has. On Linux, from a regular file (an *os.File,
+// or an *io.LimitedReader around one) it sends with sendfile(2), the bytes
+// going from the page cache to the socket without a copy through user
+// space; from another Conn, a *net.TCPConn, a stream *net.UnixConn or a
+// non-blocking pipe (or an *io.LimitedReader around one) it moves them
+// with splice(2) through a pipe, reading until EOF; from anything else it
+// copies through a buffer. While the socket is full it waits as Write
+// does: the write deadline, the write timeout and other Writes apply.
+// While the source has nothing it waits as the source's own reads do, in
+// its read deadline (for a Conn source, also its read timeout); closing c
+// or a Conn source unparks it with net.ErrClosed (a standard-library
+// source: when its own wait ends, as with *net.TCPConn). On an error the
+// count says how much was sent.
 func (c *Conn) ReadFrom(r io.Reader) (int64, error) {
 	f, remain := fileOf(r)
 	if f != nil {
@@ -26,6 +33,10 @@ func (c *Conn) ReadFrom(r io.Reader) (int64, error) {
 			}
 			return n, err
 		}
+	}
+	if n, handled, err := c.spliceFrom(r); handled {
+		spliced()
+		return n, err
 	}
 	return io.Copy(writerOnly{c}, r)
 }
