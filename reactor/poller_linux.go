@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/panjf2000/gnet/v2/pkg/queue"
 	"golang.org/x/sys/unix"
@@ -31,16 +32,20 @@ var _ = [1]struct{}{}[evRead^unix.EPOLLIN|evWrite^unix.EPOLLOUT|evErr^unix.EPOLL
 // may have to wake a second, sleeping thread: about 50 µs per message in
 // a cross-process ping-pong on this project's 2-core VM).
 type poller struct {
-	epfd   int
-	efd    int                // eventfd that wakes the loop for queued tasks
-	file   *os.File           // epfd, registered with the Go runtime poller
-	raw    syscall.RawConn    // file's RawConn, to park until epfd is readable
-	tryFn  func(uintptr) bool // p.try as RawConn.Read wants it, made once
-	events []unix.EpollEvent
-	n      int      // events ready after the last wait
-	park   bool     // the last round served a Watcher: wait in the Go poller
-	more   bool     // the last round left tasks queued: do not block
-	mode   IdleWait // how to wait when idle
+	lendState
+	backstop *time.Timer // lendBackstop, loop-owned but reset by borrowers
+	canLend  func() bool // the loop's lendable
+	dispatch func(fd int, gen uint32, ev uint32)
+	epfd     int
+	efd      int                // eventfd that wakes the loop for queued tasks
+	file     *os.File           // epfd, registered with the Go runtime poller
+	raw      syscall.RawConn    // file's RawConn, to park until epfd is readable
+	tryFn    func(uintptr) bool // p.try as RawConn.Read wants it, made once
+	events   []unix.EpollEvent
+	n        int      // events ready after the last wait
+	park     bool     // the last round served a Watcher: wait in the Go poller
+	more     bool     // the last round left tasks queued: do not block
+	mode     IdleWait // how to wait when idle
 
 	tasks  queue.AsyncTaskQueue
 	ran    atomic.Uint64 // tasks run, for Stats
@@ -72,6 +77,9 @@ func openPoller(mode IdleWait) (*poller, error) {
 		return nil, wrapSyscall("setnonblock", err)
 	}
 	p.tryFn = func(uintptr) bool { return p.try() }
+	p.lendState.init()
+	p.backstop = time.NewTimer(lendBackstop)
+	p.backstop.Stop()
 	p.file = os.NewFile(uintptr(epfd), "epoll")
 	if p.raw, err = p.file.SyscallConn(); err != nil {
 		_ = p.file.Close()
@@ -125,6 +133,9 @@ func (p *poller) trigger(fn queue.Func, param any) error {
 	t := queue.GetTask()
 	t.Exec, t.Param = fn, param
 	p.tasks.Enqueue(t)
+	if p.role.Load() == roleFree { // lent and unwatched: take it back
+		p.kickLoop()
+	}
 	if p.wakeup.CompareAndSwap(0, 1) {
 		for {
 			_, err := unix.Write(p.efd, one[:])
@@ -149,10 +160,23 @@ var one = [8]byte{1}
 // each to dispatch with the generation it was registered with, run queued
 // tasks when the eventfd fires.
 func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
+	p.dispatch = dispatch
 	for {
 		if err := p.wait(); err != nil {
 			return err
 		}
+		if err := p.round(); err != nil {
+			return err
+		}
+	}
+}
+
+// round dispatches the events of the last wait and runs a round of tasks
+// if the eventfd fired or tasks were left over; the loop goroutine or a
+// borrower (lend.go) runs it.
+func (p *poller) round() error {
+	{
+		dispatch := p.dispatch
 		tasks, woken := p.more, false
 		for i := 0; i < p.n; i++ {
 			ev := &p.events[i]
@@ -174,6 +198,7 @@ func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
 			}
 		}
 	}
+	return nil
 }
 
 // wait fills p.events; see the type's comment for the two ways it waits.
@@ -184,6 +209,18 @@ func (p *poller) wait() error {
 	if p.more {
 		p.try()
 		return nil
+	}
+	if p.park && p.mode == IdleWaitAuto && p.canLend != nil && p.canLend() {
+		p.park = false
+		p.lendAndWait()
+		switch {
+		case p.stopped:
+			return errStop
+		case p.more:
+			p.try()
+			return nil
+		}
+		return p.raw.Read(p.tryFn)
 	}
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
@@ -228,3 +265,6 @@ func (p *poller) runTasks(woken bool) error {
 	p.more, err = runRound(p.tasks, &p.ran)
 	return err
 }
+
+// setLender gives the poller the loop's lendable test.
+func (p *poller) setLender(f func() bool) { p.canLend = f }
