@@ -9,7 +9,7 @@ import (
 
 // lendBackstop bounds how long a lent loop goes unwatched when no caller
 // borrows it.
-const lendBackstop = 200 * time.Microsecond
+var lendBackstop = 200 * time.Microsecond // a variable for tests
 
 // lendAndWait lends the idle loop (see lend.go) and returns once the loop
 // goroutine has it back: at once if a task is queued or a caller waits,
