@@ -30,7 +30,9 @@ var _ = [1]struct{}{}[evRead^unix.EPOLLIN|evWrite^unix.EPOLLOUT|evErr^unix.EPOLL
 // loop serving callback handlers — it blocks in epoll_wait like gnet,
 // which wakes faster than a park when the machine is idle (the Go poller
 // may have to wake a second, sleeping thread: about 50 µs per message in
-// a cross-process ping-pong on this project's 2-core VM).
+// a cross-process ping-pong on this project's 2-core VM). A loop that
+// serves only lendable edge watchers lends itself instead of parking
+// (lend.go, lend_linux.go).
 type poller struct {
 	lendState
 	backstop *time.Timer // lendBackstop, loop-owned but reset by borrowers
