@@ -36,7 +36,7 @@ type lendState struct {
 	stopped bool          // a borrower ran the stop task; role holder owns it
 }
 
-func (s *lendState) init() { s.kick = make(chan struct{}, 1) }
+func (s *lendState) initLend() { s.kick = make(chan struct{}, 1) }
 
 // Lendable marks an edge watcher whose handler does nothing but wake
 // goroutines (a blocking facade's socket): its loop may be lent to a
@@ -46,9 +46,9 @@ func (s *lendState) init() { s.kick = make(chan struct{}, 1) }
 // never delayed.
 func Lendable() WatchOption { return func(w *Watcher) { w.lendable = true } }
 
-// PollUntil, for a caller about to park until *seq differs from old (or
-// done is closed), runs w's loop on the calling goroutine instead when the
-// loop is lent: it parks in the Go runtime poller on the loop's epoll
+// PollUntil is for a caller about to park until *seq differs from old
+// (or done is closed): it runs w's loop on the calling goroutine instead,
+// when the loop is lent: it parks in the Go runtime poller on the loop's epoll
 // descriptor, runs each round of events and tasks, and returns true once
 // *seq != old or done is closed. When the loop is not lent it returns
 // false at once; the caller is then counted as waiting, must park by its

@@ -79,7 +79,7 @@ func openPoller(mode IdleWait) (*poller, error) {
 		return nil, wrapSyscall("setnonblock", err)
 	}
 	p.tryFn = func(uintptr) bool { return p.try() }
-	p.lendState.init()
+	p.initLend()
 	p.backstop = time.NewTimer(lendBackstop)
 	p.backstop.Stop()
 	p.file = os.NewFile(uintptr(epfd), "epoll")
