@@ -32,11 +32,11 @@ const (
 type lendState struct {
 	role    atomic.Int32
 	waiters atomic.Int32  // callers parked elsewhere while the loop is lent
-	kick    chan struct{} // wakes the loop goroutine to take its loop back
+	reclaim chan struct{} // wakes the loop goroutine to take its loop back
 	stopped bool          // a borrower ran the stop task; role holder owns it
 }
 
-func (s *lendState) initLend() { s.kick = make(chan struct{}, 1) }
+func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }
 
 // Lendable marks an edge watcher whose handler does nothing but wake
 // goroutines (a blocking facade's socket): its loop may be lent to a

@@ -20,7 +20,7 @@ func (p *poller) lendAndWait() {
 	p.lend()
 	for {
 		select {
-		case <-p.kick:
+		case <-p.reclaim:
 		case <-p.backstop.C:
 		}
 		if p.role.CompareAndSwap(roleFree, roleLoop) {
@@ -51,9 +51,16 @@ func (p *poller) lend() {
 // kickLoop wakes the loop goroutine if it waits to take its loop back.
 func (p *poller) kickLoop() {
 	select {
-	case p.kick <- struct{}{}:
+	case p.reclaim <- struct{}{}:
 	default:
 	}
+}
+
+// borrowerPark parks a borrower as the loop goroutine parks, seen by the
+// stall watchdog likewise.
+func (p *poller) borrowerPark() error {
+	defer p.state.Store(waitNone)
+	return p.parkEpoll(p.waits.Add(1))
 }
 
 // pollUntil: see Watcher.PollUntil.
@@ -67,7 +74,7 @@ func (p *poller) pollUntil(seq *atomic.Uint64, old uint64, done <-chan struct{})
 	for seq.Load() == old && !isClosed(done) && !p.stopped {
 		if p.more {
 			p.try()
-		} else if err := p.raw.Read(p.tryFn); err != nil {
+		} else if err := p.borrowerPark(); err != nil {
 			p.stopped = true // cannot wait any more: let the loop goroutine see to it
 			return true
 		}

@@ -3,6 +3,7 @@
 package reactor
 
 import (
+	"errors"
 	"os"
 	"sync/atomic"
 	"syscall"
@@ -48,6 +49,11 @@ type poller struct {
 	park     bool     // the last round served a Watcher: wait in the Go poller
 	more     bool     // the last round left tasks queued: do not block
 	mode     IdleWait // how to wait when idle
+
+	waits   atomic.Uint64 // blocking waits begun, for the stall watchdog
+	state   atomic.Int32  // waitNone, waitBlock or waitPark, for the watchdog
+	rescued atomic.Uint64 // parks the watchdog ended that had events ready
+	kicked  atomic.Uint64 // the wait the watchdog last ended
 
 	tasks  queue.AsyncTaskQueue
 	ran    atomic.Uint64 // tasks run, for Stats
@@ -213,8 +219,7 @@ func (p *poller) wait() error {
 		return nil
 	}
 	if p.park && p.mode == IdleWaitAuto && p.canLend != nil && p.canLend() {
-		p.park = false
-		p.lendAndWait()
+		p.lendAndWait() // p.park stays set: park below once it is back
 		switch {
 		case p.stopped:
 			return errStop
@@ -222,14 +227,14 @@ func (p *poller) wait() error {
 			p.try()
 			return nil
 		}
-		return p.raw.Read(p.tryFn)
 	}
+	wait := p.waits.Add(1)
+	defer p.state.Store(waitNone)
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
-		// RawConn.Read tries first without blocking; if nothing is ready,
-		// the goroutine parks until epfd becomes readable and tries again.
-		return p.raw.Read(p.tryFn)
+		return p.parkEpoll(wait)
 	}
+	p.state.Store(waitBlock)
 	for {
 		n, err := unix.EpollWait(p.epfd, p.events, -1)
 		switch {
@@ -241,6 +246,31 @@ func (p *poller) wait() error {
 		p.n = n
 		return nil
 	}
+}
+
+// parkEpoll is wait number wait parked in the Go runtime poller: it
+// returns once epfd is readable, with p.events filled, or once the stall
+// watchdog ended the park (stall_linux.go). The loop goroutine and a
+// borrower (lend_linux.go) park this way.
+func (p *poller) parkEpoll(wait uint64) error {
+	p.state.Store(waitPark)
+	// RawConn.Read tries first without blocking; if nothing is ready,
+	// the goroutine parks until epfd becomes readable and tries again.
+	err := p.raw.Read(p.tryFn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// The stall watchdog ended a long park: lift the deadline and
+		// look. Events ready now outlived the park.
+		if err := p.file.SetReadDeadline(time.Time{}); err != nil {
+			return err
+		}
+		// A deadline left from a kick that came as the loop was
+		// waking ends the next park at once: that one is no rescue.
+		if p.try() && p.kicked.Load() == wait {
+			p.rescued.Add(1)
+		}
+		return nil
+	}
+	return err
 }
 
 // try is one non-blocking epoll_wait; it reports whether events came.
