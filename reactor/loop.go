@@ -49,6 +49,11 @@ type loop struct {
 	// this stays 0 unless an event reached a connection it was not meant
 	// for; the torture test checks it.
 	emptyReads int
+
+	// unlendable counts registrations other than lendable edge watchers
+	// and the timer descriptor: while any is there, the loop is not lent
+	// (lend.go).
+	unlendable int
 }
 
 func newLoop(r *Reactor, idx int) (*loop, error) {
@@ -61,6 +66,7 @@ func newLoop(r *Reactor, idx int) (*loop, error) {
 		p.close()
 		return nil, err
 	}
+	p.setLender(l.lendable)
 	return l, nil
 }
 
@@ -123,7 +129,11 @@ func (l *loop) add(fd int, p pollable, events uint32) error {
 	if l.gen++; l.gen == 0 { // 0 is never a registration's generation
 		l.gen = 1
 	}
+	if old := l.fds[fd].p; old != nil {
+		l.countReg(old, -1)
+	}
 	l.fds[fd] = registration{p: p, gen: l.gen}
+	l.countReg(p, 1)
 	if events == 0 {
 		return nil
 	}
@@ -137,6 +147,9 @@ func (l *loop) forget(fd int, events uint32) {
 		_ = l.poller.setEvents(fd, 0, events, 0)
 	}
 	if fd < len(l.fds) {
+		if old := l.fds[fd].p; old != nil {
+			l.countReg(old, -1)
+		}
 		l.fds[fd] = registration{}
 	}
 }

@@ -31,18 +31,24 @@ var _ = [1]struct{}{}[evRead^unix.EPOLLIN|evWrite^unix.EPOLLOUT|evErr^unix.EPOLL
 // loop serving callback handlers — it blocks in epoll_wait like gnet,
 // which wakes faster than a park when the machine is idle (the Go poller
 // may have to wake a second, sleeping thread: about 50 µs per message in
-// a cross-process ping-pong on this project's 2-core VM).
+// a cross-process ping-pong on this project's 2-core VM). A loop that
+// serves only lendable edge watchers lends itself instead of parking
+// (lend.go, lend_linux.go).
 type poller struct {
-	epfd   int
-	efd    int                // eventfd that wakes the loop for queued tasks
-	file   *os.File           // epfd, registered with the Go runtime poller
-	raw    syscall.RawConn    // file's RawConn, to park until epfd is readable
-	tryFn  func(uintptr) bool // p.try as RawConn.Read wants it, made once
-	events []unix.EpollEvent
-	n      int      // events ready after the last wait
-	park   bool     // the last round served a Watcher: wait in the Go poller
-	more   bool     // the last round left tasks queued: do not block
-	mode   IdleWait // how to wait when idle
+	lendState
+	backstop *time.Timer // lendBackstop, loop-owned but reset by borrowers
+	canLend  func() bool // the loop's lendable
+	dispatch func(fd int, gen uint32, ev uint32)
+	epfd     int
+	efd      int                // eventfd that wakes the loop for queued tasks
+	file     *os.File           // epfd, registered with the Go runtime poller
+	raw      syscall.RawConn    // file's RawConn, to park until epfd is readable
+	tryFn    func(uintptr) bool // p.try as RawConn.Read wants it, made once
+	events   []unix.EpollEvent
+	n        int      // events ready after the last wait
+	park     bool     // the last round served a Watcher: wait in the Go poller
+	more     bool     // the last round left tasks queued: do not block
+	mode     IdleWait // how to wait when idle
 
 	waits   atomic.Uint64 // blocking waits begun, for the stall watchdog
 	state   atomic.Int32  // waitNone, waitBlock or waitPark, for the watchdog
@@ -79,6 +85,9 @@ func openPoller(mode IdleWait) (*poller, error) {
 		return nil, wrapSyscall("setnonblock", err)
 	}
 	p.tryFn = func(uintptr) bool { return p.try() }
+	p.initLend()
+	p.backstop = time.NewTimer(lendBackstop)
+	p.backstop.Stop()
 	p.file = os.NewFile(uintptr(epfd), "epoll")
 	if p.raw, err = p.file.SyscallConn(); err != nil {
 		_ = p.file.Close()
@@ -132,6 +141,9 @@ func (p *poller) trigger(fn queue.Func, param any) error {
 	t := queue.GetTask()
 	t.Exec, t.Param = fn, param
 	p.tasks.Enqueue(t)
+	if p.role.Load() == roleFree { // lent and unwatched: take it back
+		p.kickLoop()
+	}
 	if p.wakeup.CompareAndSwap(0, 1) {
 		for {
 			_, err := unix.Write(p.efd, one[:])
@@ -156,10 +168,23 @@ var one = [8]byte{1}
 // each to dispatch with the generation it was registered with, run queued
 // tasks when the eventfd fires.
 func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
+	p.dispatch = dispatch
 	for {
 		if err := p.wait(); err != nil {
 			return err
 		}
+		if err := p.round(); err != nil {
+			return err
+		}
+	}
+}
+
+// round dispatches the events of the last wait and runs a round of tasks
+// if the eventfd fired or tasks were left over; the loop goroutine or a
+// borrower (lend.go) runs it.
+func (p *poller) round() error {
+	{
+		dispatch := p.dispatch
 		tasks, woken := p.more, false
 		for i := 0; i < p.n; i++ {
 			ev := &p.events[i]
@@ -181,6 +206,7 @@ func (p *poller) poll(dispatch func(fd int, gen uint32, ev uint32)) error {
 			}
 		}
 	}
+	return nil
 }
 
 // wait fills p.events; see the type's comment for the two ways it waits.
@@ -192,28 +218,21 @@ func (p *poller) wait() error {
 		p.try()
 		return nil
 	}
+	if p.park && p.mode == IdleWaitAuto && p.canLend != nil && p.canLend() {
+		p.lendAndWait() // p.park stays set: park below once it is back
+		switch {
+		case p.stopped:
+			return errStop
+		case p.more:
+			p.try()
+			return nil
+		}
+	}
 	wait := p.waits.Add(1)
 	defer p.state.Store(waitNone)
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
-		p.state.Store(waitPark)
-		// RawConn.Read tries first without blocking; if nothing is ready,
-		// the goroutine parks until epfd becomes readable and tries again.
-		err := p.raw.Read(p.tryFn)
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			// The stall watchdog ended a long park (stall_linux.go): lift
-			// the deadline and look. Events ready now outlived the park.
-			if err := p.file.SetReadDeadline(time.Time{}); err != nil {
-				return err
-			}
-			// A deadline left from a kick that came as the loop was
-			// waking ends the next park at once: that one is no rescue.
-			if p.try() && p.kicked.Load() == wait {
-				p.rescued.Add(1)
-			}
-			return nil
-		}
-		return err
+		return p.parkEpoll(wait)
 	}
 	p.state.Store(waitBlock)
 	for {
@@ -227,6 +246,31 @@ func (p *poller) wait() error {
 		p.n = n
 		return nil
 	}
+}
+
+// parkEpoll is wait number wait parked in the Go runtime poller: it
+// returns once epfd is readable, with p.events filled, or once the stall
+// watchdog ended the park (stall_linux.go). The loop goroutine and a
+// borrower (lend_linux.go) park this way.
+func (p *poller) parkEpoll(wait uint64) error {
+	p.state.Store(waitPark)
+	// RawConn.Read tries first without blocking; if nothing is ready,
+	// the goroutine parks until epfd becomes readable and tries again.
+	err := p.raw.Read(p.tryFn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// The stall watchdog ended a long park: lift the deadline and
+		// look. Events ready now outlived the park.
+		if err := p.file.SetReadDeadline(time.Time{}); err != nil {
+			return err
+		}
+		// A deadline left from a kick that came as the loop was
+		// waking ends the next park at once: that one is no rescue.
+		if p.try() && p.kicked.Load() == wait {
+			p.rescued.Add(1)
+		}
+		return nil
+	}
+	return err
 }
 
 // try is one non-blocking epoll_wait; it reports whether events came.
@@ -253,3 +297,6 @@ func (p *poller) runTasks(woken bool) error {
 	p.more, err = runRound(p.tasks, &p.ran)
 	return err
 }
+
+// setLender gives the poller the loop's lendable test.
+func (p *poller) setLender(f func() bool) { p.canLend = f }

@@ -27,6 +27,7 @@ import (
 // Every IdleWait mode blocks in the kernel wait here (gnet's way); parking
 // in the Go runtime poller is the Linux backend's alone.
 type poller struct {
+	lendState
 	k      kernel
 	wakeR  int // wake pipe: trigger writes wakeW, the loop polls wakeR
 	wakeW  int
@@ -211,3 +212,6 @@ func wakePipe() (r, w int, err error) {
 	}
 	return fds[0], fds[1], nil
 }
+
+// setLender: this backend never lends its loop.
+func (p *poller) setLender(func() bool) {}

@@ -15,6 +15,7 @@ var errNoPoller = fmt.Errorf("reactor: %w on windows", errors.ErrUnsupported)
 // poller is the Windows stand-in: openPoller always fails, so New returns
 // errNoPoller and no loop ever runs; the methods exist only to build.
 type poller struct {
+	lendState
 	park bool
 	ran  atomic.Uint64
 }
@@ -30,3 +31,6 @@ func (*poller) trigger(queue.Func, any) error { return errNoPoller }
 func (*poller) poll(func(fd int, gen uint32, ev uint32)) error { return errNoPoller }
 
 func (*poller) close() {}
+
+// setLender: this backend never lends its loop.
+func (p *poller) setLender(func() bool) {}

@@ -25,6 +25,10 @@ func (l *loop) openTimers() error {
 // shutdown does nothing: the heap closes the timerfd in teardown.
 type timerPollable struct{ l *loop }
 
+// timerFD marks the timer descriptor's registration, which does not stop
+// the loop from being lent (its timers do: loop.lendable).
+func (timerPollable) timerFD() {}
+
 func (t timerPollable) onEvent(uint32) { t.l.timers.fire(t.l.safeCall) }
 func (t timerPollable) shutdown(error) {}
 

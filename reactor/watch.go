@@ -39,6 +39,8 @@ type Watcher struct {
 	edge   bool         // registered once, edge-triggered; the caller owns fd
 	reg    atomic.Int32 // an edge watcher's registration: see Release
 	local  bool         // the handler wakes no goroutine (LoopOnly)
+	// lendable: the handler only wakes goroutines (Lendable)
+	lendable bool
 }
 
 // WatchOption tunes a Watcher.

@@ -51,6 +51,7 @@ func (w *Watcher) Release() error {
 // Runs on the loop.
 func (l *loop) clearSlotOf(fd int, p pollable) {
 	if fd < len(l.fds) && l.fds[fd].p == p {
+		l.countReg(p, -1)
 		l.fds[fd] = registration{}
 	}
 }

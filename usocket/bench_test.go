@@ -107,7 +107,7 @@ func BenchmarkEchoPingPong(b *testing.B) {
 func pingPong(b *testing.B, cs []net.Conn, size int) {
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
-	b.ResetTimer()
+	cpu := startCPU(b)
 	var wg sync.WaitGroup
 	for i, c := range cs {
 		n := b.N / len(cs)
@@ -132,6 +132,7 @@ func pingPong(b *testing.B, cs []net.Conn, size int) {
 	}
 	wg.Wait()
 	b.StopTimer()
+	cpu.report()
 }
 
 // BenchmarkEchoBulk: one connection streams 64 KiB writes through the echo
@@ -144,7 +145,7 @@ func BenchmarkEchoBulk(b *testing.B) {
 				c := cs[0]
 				b.SetBytes(size)
 				b.ReportAllocs()
-				b.ResetTimer()
+				cpu := startCPU(b)
 				done := make(chan error, 1)
 				go func() {
 					_, err := io.CopyN(io.Discard, c, int64(b.N)*size)
@@ -160,6 +161,7 @@ func BenchmarkEchoBulk(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StopTimer()
+				cpu.report()
 			})
 		})
 	}

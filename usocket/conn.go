@@ -65,6 +65,10 @@ type conn struct {
 	wmu      wake.Lock // serialises Write, honouring its deadline and timeout
 
 	sig waitlist.Signal
+
+	// w is the loop's registration, lent to blocked calls (wake.Lender);
+	// nil until registered.
+	w atomic.Pointer[reactor.Watcher]
 }
 
 var (
@@ -109,9 +113,11 @@ func (c *conn) start(r *reactor.Reactor, fd, limit int) (*Conn, error) {
 	c.done = make(chan struct{})
 	c.wmu = wake.NewLock()
 	c.fd.Init(fd)
-	if err := watchFD(&c.fd, r, (*connEvents)(c)); err != nil {
+	w, err := watchFD(&c.fd, r, (*connEvents)(c))
+	if err != nil {
 		return nil, err
 	}
+	c.w.Store(w)
 	pub := &Conn{c}
 	runtime.AddCleanup(pub, (*conn).dropped, c)
 	return pub, nil
@@ -166,9 +172,28 @@ func (c *conn) wait(e *wake.Edge, seq uint64, dl *deadline.Deadline, ct *callTim
 	return c.waitError(e.Wait(seq, c.stops(dl, ct)), op)
 }
 
-// stops are the events that end a wait besides readiness.
+// stops are the events that end a wait besides readiness. A deadline
+// that is not set is left out: setting one wakes the wait (notifyDeadline),
+// which then waits again with it. Without deadline and timeout the wait
+// may run the loop itself (c.w, a wake.Lender); what wakes a wait from
+// outside the loop kicks it (c.kick).
 func (c *conn) stops(dl *deadline.Deadline, ct *callTimer) wake.Stops {
-	return wake.Stops{Done: c.done, Deadline: dl.Wait(), Timeout: ct.start()}
+	s := wake.Stops{Done: c.done, Timeout: ct.start()}
+	if dl.IsSet() {
+		s.Deadline = dl.Wait()
+	}
+	if w := c.w.Load(); w != nil {
+		s.Lender = w
+	}
+	return s
+}
+
+// kick wakes a call that runs the loop itself (wake.Lender) after an
+// edge was notified or done closed from outside the loop.
+func (c *conn) kick() {
+	if w := c.w.Load(); w != nil {
+		w.Kick()
+	}
 }
 
 // waitError is the error for how a wait ended; nil when ready.
@@ -216,7 +241,10 @@ func (c *Conn) writeWith(op string, step func(fd int) (done bool, err error)) er
 	if c.wdl.Expired() {
 		return c.timeoutError(op)
 	}
-	if err := c.waitError(c.wmu.Acquire(c.stops(&c.wdl, &ct)), op); err != nil {
+	// The lock's waiters are not woken by notifyDeadline: they always
+	// watch the deadline's channel.
+	ls := wake.Stops{Done: c.done, Deadline: c.wdl.Wait(), Timeout: ct.start()}
+	if err := c.waitError(c.wmu.Acquire(ls), op); err != nil {
 		return err
 	}
 	defer c.wmu.Release()
@@ -274,6 +302,7 @@ func (c *conn) close(abort bool) error {
 func (c *conn) finish() {
 	c.doneOnce.Do(func() { close(c.done) })
 	c.sig.Notify()
+	c.kick()
 }
 
 // LocalAddr returns the local address, a *net.TCPAddr (a *net.UnixAddr
@@ -359,6 +388,7 @@ func (c *conn) deadlineCheck() error {
 func (c *conn) notifyDeadline() {
 	c.rd.Notify()
 	c.wr.Notify()
+	c.kick()
 }
 
 // Ready reports whether Read would not block: data is waiting in the

@@ -70,6 +70,7 @@ func (c *Conn) CloseWrite() error {
 	})
 	if err == nil {
 		c.wr.Notify() // a Write waiting for room fails now
+		c.kick()
 	}
 	return err
 }
@@ -85,6 +86,7 @@ func (c *Conn) CloseRead() error {
 	if err == nil {
 		c.rd.Notify()
 		c.sig.Notify()
+		c.kick()
 	}
 	return err
 }

@@ -13,15 +13,16 @@ import (
 
 // watchFD registers f's descriptor with r for h in edge-triggered mode
 // (reactor.WatchEdge); on failure the descriptor is closed. The lifetime
-// of the descriptor is internal/fdlife's.
-func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler) error {
-	w, err := r.WatchEdge(f.Sysfd, h)
+// of the descriptor is internal/fdlife's. h only wakes goroutines, so the
+// watcher is lendable: a blocked call may run its loop (wake.Lender).
+func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler) (*reactor.Watcher, error) {
+	w, err := r.WatchEdge(f.Sysfd, h, reactor.Lendable())
 	if err != nil {
 		_ = unix.Close(f.Sysfd)
-		return err
+		return nil, err
 	}
 	f.SetWatcher(w)
-	return nil
+	return w, nil
 }
 
 // detachFD takes the descriptor of a standard-library socket: it is

@@ -11,7 +11,9 @@ import (
 // syscall.EWINDOWS (errors.Is(err, errors.ErrUnsupported)) or reports
 // nothing ready. The reactor does not start there either.
 
-func watchFD(*fdlife.FD, *reactor.Reactor, reactor.FDHandler) error { return syscall.EWINDOWS }
+func watchFD(*fdlife.FD, *reactor.Reactor, reactor.FDHandler) (*reactor.Watcher, error) {
+	return nil, syscall.EWINDOWS
+}
 
 func detachFD(sc interface {
 	syscall.Conn

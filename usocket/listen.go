@@ -131,7 +131,7 @@ func (l *listener) open(ctx context.Context, network, address string, backlog in
 		}
 	}
 	l.fd.Init(fd)
-	if err := watchFD(&l.fd, l.r, (*listenEvents)(l)); err != nil {
+	if _, err := watchFD(&l.fd, l.r, (*listenEvents)(l)); err != nil {
 		return fail(err)
 	}
 	pub := &Listener{l}

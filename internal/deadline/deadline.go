@@ -99,3 +99,7 @@ func closed(ch <-chan struct{}) bool {
 		return false
 	}
 }
+
+// IsSet reports whether a deadline is set (armed or already passed); one
+// atomic load.
+func (d *Deadline) IsSet() bool { return d.set.Load() }

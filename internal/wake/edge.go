@@ -47,8 +47,15 @@ func (e *Edge) Notify() {
 }
 
 // Wait parks until an edge comes after seq (at once if one came already)
-// or one of s fires.
+// or one of s fires. With a Lender and no Deadline, Timeout or Cancel it
+// first offers to run the event loop itself (see Lender).
 func (e *Edge) Wait(seq uint64, s Stops) Result {
+	if s.Lender != nil && s.Deadline == nil && s.Timeout == nil && s.Cancel == nil {
+		if s.Lender.PollUntil(&e.seq, seq, s.Done) {
+			return s.wait(closedChan) // an edge came, or Done: Closed wins
+		}
+		defer s.Lender.WaitEnded()
+	}
 	e.mu.Lock()
 	e.parked.Store(true) // announce, then re-check: Notify does the reverse
 	if e.seq.Load() != seq {

@@ -1,6 +1,9 @@
 package wake
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // Result says why a wait ended.
 type Result int
@@ -24,6 +27,25 @@ type Stops struct {
 	Deadline <-chan struct{}  // the direction's deadline passed
 	Timeout  <-chan time.Time // the call's own timeout passed
 	Cancel   <-chan struct{}  // the call's context ended
+
+	// Lender, if set, may run the event loop on the waiting goroutine
+	// (reactor.Watcher, see Lender). It is used only when Deadline,
+	// Timeout and Cancel are nil: whoever closes Done or notifies the
+	// Edge from outside the loop must then also Kick the Lender.
+	Lender Lender
+}
+
+// Lender lets a waiting goroutine run the event loop that reports its
+// edges instead of parking until that loop wakes it: the Go runtime then
+// wakes the waiter itself, one scheduler hop fewer. *reactor.Watcher
+// implements it (Watcher.PollUntil).
+type Lender interface {
+	// PollUntil runs the loop until *seq != old or done is closed, and
+	// reports true; or, when the loop cannot be lent now, counts the
+	// caller as waiting and reports false at once.
+	PollUntil(seq *atomic.Uint64, old uint64, done <-chan struct{}) bool
+	// WaitEnded ends a wait for which PollUntil reported false.
+	WaitEnded()
 }
 
 // wait waits for ready or a stop. Closing wins over readiness that came at

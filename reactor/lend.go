@@ -1,0 +1,100 @@
+package reactor
+
+import "sync/atomic"
+
+// Lending a loop to a blocked caller (Linux epoll backend; elsewhere
+// PollUntil always declines).
+//
+// A facade call that got EAGAIN parks until the loop reports the next
+// edge. Through the loop goroutine that costs a second scheduler hop per
+// wake-up: the Go poller wakes the loop goroutine, which wakes the caller,
+// and readying that goroutine wakes an idle processor's thread (a futex
+// call and a spinning thread) besides. When the loop is idle and serves
+// nothing but lendable edge watchers, it lends itself instead: the loop
+// goroutine steps aside, and the next blocked caller becomes the loop,
+// parking in the Go poller on the loop's epoll descriptor itself. The
+// runtime then wakes that caller directly, as it wakes a goroutine blocked
+// in a *net.TCPConn; the caller runs the loop's round (every event of the
+// batch, and queued tasks) and returns once its own edge came.
+//
+// The role (who may run the loop) is handed over with atomics, so the
+// loop's state is only ever touched by one goroutine at a time and each
+// holder sees what the previous one did. A loop nobody holds is taken back
+// by its goroutine when a task is queued, when a caller parks without
+// being able to borrow it (waiters), or after lendBackstop at the latest.
+const (
+	roleLoop     int32 = iota // the loop goroutine runs the loop
+	roleFree                  // lent, not borrowed: nobody watches the epoll set
+	roleBorrowed              // a blocked caller runs the loop
+)
+
+// lendState is a poller's share of lending.
+type lendState struct {
+	role    atomic.Int32
+	waiters atomic.Int32  // callers parked elsewhere while the loop is lent
+	reclaim chan struct{} // wakes the loop goroutine to take its loop back
+	stopped bool          // a borrower ran the stop task; role holder owns it
+}
+
+func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }
+
+// Lendable marks an edge watcher whose handler does nothing but wake
+// goroutines (a blocking facade's socket): its loop may be lent to a
+// blocked caller (see PollUntil) while only such watchers are registered
+// on it. Events of a lendable watcher may then wait up to about 200 µs
+// when no caller is blocked on the loop; the callers parked on it are
+// never delayed.
+func Lendable() WatchOption { return func(w *Watcher) { w.lendable = true } }
+
+// PollUntil is for a caller about to park until *seq differs from old
+// (or done is closed): it runs w's loop on the calling goroutine instead,
+// when the loop is lent: it parks in the Go runtime poller on the loop's epoll
+// descriptor, runs each round of events and tasks, and returns true once
+// *seq != old or done is closed. When the loop is not lent it returns
+// false at once; the caller is then counted as waiting, must park by its
+// own means and call WaitEnded afterwards.
+func (w *Watcher) PollUntil(seq *atomic.Uint64, old uint64, done <-chan struct{}) bool {
+	return w.loop.poller.pollUntil(seq, old, done)
+}
+
+// WaitEnded ends the wait of a caller for which PollUntil returned false.
+func (w *Watcher) WaitEnded() { w.loop.poller.waiters.Add(-1) }
+
+// Kick wakes a caller running w's loop through PollUntil, so that it
+// notices a change (its descriptor closing, a new deadline) that is not a
+// loop event. Cheap when the loop is not borrowed. Safe from any goroutine.
+func (w *Watcher) Kick() {
+	if w.loop.poller.role.Load() == roleBorrowed {
+		_ = w.loop.run(kickTask, nil)
+	}
+}
+
+func kickTask(any) error { return nil }
+
+// lendable reports whether the loop may be lent now: only lendable
+// watchers are registered and no timer is armed.
+func (l *loop) lendable() bool { return l.unlendable == 0 && l.timers.armed == 0 }
+
+// countReg keeps l.unlendable: d is +1 when p is registered, -1 when it
+// goes. The timer descriptor does not count; its timers do (lendable).
+func (l *loop) countReg(p pollable, d int) {
+	switch p := p.(type) {
+	case interface{ timerFD() }:
+		return
+	case *Watcher:
+		if p.edge && p.lendable {
+			return
+		}
+	}
+	l.unlendable += d
+}
+
+// isClosed reports whether ch is closed (a nil ch never is).
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}

@@ -1,0 +1,11 @@
+//go:build !linux || usocket_portable
+
+package reactor
+
+import "sync/atomic"
+
+// pollUntil never lends the loop on this backend: the caller waits.
+func (p *poller) pollUntil(*atomic.Uint64, uint64, <-chan struct{}) bool {
+	p.waiters.Add(1)
+	return false
+}

@@ -1,0 +1,166 @@
+//go:build linux && !usocket_portable
+
+package reactor
+
+import (
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// lentLoop makes a one-loop reactor with a lendable edge watcher whose
+// edges count in seq, and returns once the loop has lent itself (the
+// registration's writable edge makes it lend). The backstop is made long
+// so that the loop does not take itself back while the test runs.
+func lentLoop(t *testing.T) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte)) {
+	t.Helper()
+	saved := lendBackstop
+	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
+	lendBackstop = time.Hour
+	r, _ := newTestReactor(t, WithLoops(1))
+	fd, peer := socketPair(t)
+	seq := new(atomic.Uint64)
+	edge := func(*Watcher) { seq.Add(1) }
+	w, err := r.WatchEdge(fd, &fdFuncs{readable: edge, writable: edge}, Lendable())
+	if err != nil {
+		t.Fatalf("WatchEdge: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = w.Release()
+		_ = unix.Close(fd)
+	})
+	waitRole(t, w, roleFree, "the loop lending itself")
+	return r, w, seq, func(b []byte) {
+		if _, err := peer.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// waitRole waits until w's loop is in role.
+func waitRole(t *testing.T, w *Watcher, role int32, what string) {
+	t.Helper()
+	deadline := time.Now().Add(testTimeout)
+	for w.loop.poller.role.Load() != role {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		runtime.Gosched()
+	}
+}
+
+// borrow runs PollUntil on a new goroutine and returns its result channel
+// once the loop is borrowed.
+func borrow(t *testing.T, w *Watcher, seq *atomic.Uint64, done <-chan struct{}) <-chan bool {
+	t.Helper()
+	res := make(chan bool, 1)
+	old := seq.Load()
+	go func() { res <- w.PollUntil(seq, old, done) }()
+	waitRole(t, w, roleBorrowed, "the caller borrowing the loop")
+	return res
+}
+
+// TestLendBorrowerGetsItsEdge: a caller borrowing the lent loop is woken
+// by its own edge (the runtime poller wakes it, not the loop goroutine)
+// and gives the loop back.
+func TestLendBorrowerGetsItsEdge(t *testing.T) {
+	_, w, seq, write := lentLoop(t)
+	res := borrow(t, w, seq, nil)
+	write([]byte{1})
+	if !recv(t, res, "PollUntil to return after the edge") {
+		t.Fatal("PollUntil declined a lent loop")
+	}
+	if r := w.loop.poller.role.Load(); r == roleBorrowed {
+		t.Fatalf("role after the borrow = %d, want given back", r)
+	}
+}
+
+// TestLendBorrowerRunsTasks: while a caller runs the loop, work queued for
+// the loop (Execute) runs without waiting for the caller's own edge.
+func TestLendBorrowerRunsTasks(t *testing.T) {
+	_, w, seq, write := lentLoop(t)
+	res := borrow(t, w, seq, nil)
+	ran := make(chan struct{})
+	if err := w.Execute(func() { close(ran) }); err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	recv(t, ran, "a task queued while the loop is borrowed")
+	write([]byte{1})
+	recv(t, res, "PollUntil to return after the edge")
+}
+
+// TestLendKick: closing the caller's done channel and kicking ends a borrow
+// with no edge.
+func TestLendKick(t *testing.T) {
+	_, w, seq, _ := lentLoop(t)
+	done := make(chan struct{})
+	res := borrow(t, w, seq, done)
+	close(done)
+	w.Kick()
+	recv(t, res, "PollUntil to return after done and Kick")
+}
+
+// TestLendDeclined: a second caller is declined while the loop is
+// borrowed and counted as waiting, and the loop goroutine takes the loop
+// back at once when the borrower gives it back with a caller waiting.
+func TestLendDeclined(t *testing.T) {
+	_, w, seq, write := lentLoop(t)
+	res := borrow(t, w, seq, nil)
+	if w.PollUntil(seq, seq.Load(), nil) {
+		t.Fatal("PollUntil borrowed a loop that was already borrowed")
+	}
+	if n := w.loop.poller.waiters.Load(); n != 1 {
+		t.Fatalf("waiters = %d, want 1", n)
+	}
+	write([]byte{1})
+	recv(t, res, "PollUntil to return after the edge")
+	waitRole(t, w, roleLoop, "the loop goroutine taking its loop back for the waiter")
+	w.WaitEnded()
+	if n := w.loop.poller.waiters.Load(); n != 0 {
+		t.Fatalf("waiters after WaitEnded = %d, want 0", n)
+	}
+}
+
+// TestLendStop: closing the reactor while a caller runs its loop ends the
+// borrow, and the loop stops.
+func TestLendStop(t *testing.T) {
+	r, w, seq, _ := lentLoop(t)
+	res := borrow(t, w, seq, nil)
+	within(t, "Close", func() { _ = r.Close() })
+	recv(t, res, "PollUntil to return when the reactor stops")
+}
+
+// TestLendOnlyLendable: a loop that serves anything but lendable edge
+// watchers (here a plain Watch) is never lent.
+func TestLendOnlyLendable(t *testing.T) {
+	r, _ := newTestReactor(t, WithLoops(1))
+	fd, peer := socketPair(t)
+	edges := make(chan struct{}, 16)
+	edge := func(*Watcher) { edges <- struct{}{} }
+	w, err := r.WatchEdge(fd, &fdFuncs{readable: edge, writable: edge}, Lendable())
+	if err != nil {
+		t.Fatalf("WatchEdge: %v", err)
+	}
+	defer func() { _ = w.Release(); _ = unix.Close(fd) }()
+	pfd, _ := socketPair(t)
+	if _, err := r.Watch(pfd, &fdFuncs{}); err != nil {
+		t.Fatalf("Watch: %v", err)
+	}
+	for i := range 3 {
+		if _, err := peer.Write([]byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+		recv(t, edges, "an edge")
+		synced := make(chan struct{})
+		if err := w.Execute(func() { close(synced) }); err != nil {
+			t.Fatal(err)
+		}
+		recv(t, synced, "a task after the edge")
+		if role := w.loop.poller.role.Load(); role != roleLoop {
+			t.Fatalf("role = %d with a plain watcher on the loop, want roleLoop", role)
+		}
+	}
+}
