@@ -20,7 +20,7 @@ func lentLoop(t *testing.T) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte))
 	saved := lendBackstop
 	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
 	lendBackstop = time.Hour
-	r, _ := newTestReactor(t, WithLoops(1))
+	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitLend))
 	fd, peer := socketPair(t)
 	seq := new(atomic.Uint64)
 	edge := func(*Watcher) { seq.Add(1) }
@@ -136,7 +136,7 @@ func TestLendStop(t *testing.T) {
 // TestLendOnlyLendable: a loop that serves anything but lendable edge
 // watchers (here a plain Watch) is never lent.
 func TestLendOnlyLendable(t *testing.T) {
-	r, _ := newTestReactor(t, WithLoops(1))
+	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitLend))
 	fd, peer := socketPair(t)
 	edges := make(chan struct{}, 16)
 	edge := func(*Watcher) { edges <- struct{}{} }

@@ -68,6 +68,15 @@ const (
 	// IdleWaitPark always parks in the Go runtime poller: best when the
 	// loop's handlers hand work to goroutines of the same process.
 	IdleWaitPark
+	// IdleWaitLend is IdleWaitAuto, plus: a loop that serves only the
+	// blocking facade's connections (usocket.Conn) and has no timer armed
+	// lends itself, when idle, to the next Read or Write that must wait,
+	// which then runs the loop's wait itself and is woken by the Go poller
+	// directly, without a hand-off through the loop goroutine (see
+	// Lendable). Opt-in while it proves itself: between a borrower's
+	// return and the loop goroutine taking the loop back (at most 200 µs)
+	// nobody waits on the loop's other descriptors. Linux backend only.
+	IdleWaitLend
 )
 
 // WithIdleWait sets how idle loops wait.
@@ -136,7 +145,7 @@ func (o *Options) normalize() error {
 		return optionError("ReadBufferSize", o.ReadBufferSize)
 	case o.WriteHighWater < 0 || o.WriteLowWater < 0:
 		return optionError("WriteHighWater/WriteLowWater", o.WriteHighWater)
-	case o.IdleWait < IdleWaitAuto || o.IdleWait > IdleWaitPark:
+	case o.IdleWait < IdleWaitAuto || o.IdleWait > IdleWaitLend:
 		return optionError("IdleWait", o.IdleWait)
 	case o.Linger < 0 || o.IdleTimeout < 0:
 		return optionError("Linger/IdleTimeout", o.Linger)

@@ -218,7 +218,7 @@ func (p *poller) wait() error {
 		p.try()
 		return nil
 	}
-	if p.park && p.mode == IdleWaitAuto && p.canLend != nil && p.canLend() {
+	if p.park && p.mode == IdleWaitLend && p.canLend != nil && p.canLend() {
 		p.lendAndWait() // p.park stays set: park below once it is back
 		switch {
 		case p.stopped:
@@ -230,7 +230,7 @@ func (p *poller) wait() error {
 	}
 	wait := p.waits.Add(1)
 	defer p.state.Store(waitNone)
-	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
+	if p.mode == IdleWaitPark || (p.park && (p.mode == IdleWaitAuto || p.mode == IdleWaitLend)) {
 		p.park = false
 		return p.parkEpoll(wait)
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/usocket-go/usocket/reactor"
 )
 
 // The benchmarks run the same blocking echo code (a goroutine per
@@ -15,28 +17,39 @@ import (
 
 type stack struct {
 	name   string
-	listen func(ctx context.Context) (net.Listener, error)
-	dial   func(ctx context.Context, addr string) (net.Conn, error)
+	idle   *reactor.IdleWait // usocket stacks: a reactor of their own waiting so; nil: the default reactor
+	listen func(ctx context.Context, r *reactor.Reactor) (net.Listener, error)
+	dial   func(ctx context.Context, r *reactor.Reactor, addr string) (net.Conn, error)
 }
 
-var stacks = []stack{
-	{
-		name:   "usocket",
-		listen: func(ctx context.Context) (net.Listener, error) { return Listen(ctx, "127.0.0.1", AutoPort) },
-		dial: func(ctx context.Context, addr string) (net.Conn, error) {
-			var d Dialer
-			return d.DialContext(ctx, "tcp", addr)
+var lend = reactor.IdleWaitLend
+
+func usocketListen(ctx context.Context, r *reactor.Reactor) (net.Listener, error) {
+	lc := ListenConfig{Reactor: r}
+	return lc.Listen(ctx, "127.0.0.1", AutoPort)
+}
+
+func usocketDial(ctx context.Context, r *reactor.Reactor, addr string) (net.Conn, error) {
+	d := Dialer{Reactor: r}
+	return d.DialContext(ctx, "tcp", addr)
+}
+
+var (
+	usocketStack = stack{name: "usocket", listen: usocketListen, dial: usocketDial}
+	// The same with loops lent to blocked callers (reactor.IdleWaitLend).
+	lendStack = stack{name: "usocket-lend", idle: &lend, listen: usocketListen, dial: usocketDial}
+	netStack  = stack{
+		name: "net",
+		listen: func(ctx context.Context, _ *reactor.Reactor) (net.Listener, error) {
+			return net.Listen("tcp4", "127.0.0.1:0")
 		},
-	},
-	{
-		name:   "net",
-		listen: func(ctx context.Context) (net.Listener, error) { return net.Listen("tcp4", "127.0.0.1:0") },
-		dial: func(ctx context.Context, addr string) (net.Conn, error) {
+		dial: func(ctx context.Context, _ *reactor.Reactor, addr string) (net.Conn, error) {
 			var d net.Dialer
 			return d.DialContext(ctx, "tcp", addr)
 		},
-	},
-}
+	}
+	stacks = []stack{usocketStack, lendStack, netStack}
+)
 
 // echoServer accepts on ln and echoes each connection until it ends.
 func echoServer(ln net.Listener, wg *sync.WaitGroup) {
@@ -69,7 +82,15 @@ func echoServer(ln net.Listener, wg *sync.WaitGroup) {
 // withEcho starts an echo server on s and dials conns connections to it.
 func withEcho(b *testing.B, s stack, conns int, f func(cs []net.Conn)) {
 	ctx := context.Background()
-	ln, err := s.listen(ctx)
+	var r *reactor.Reactor // nil: the default one
+	if s.idle != nil {
+		var err error
+		if r, err = reactor.New(reactor.WithIdleWait(*s.idle)); err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close()
+	}
+	ln, err := s.listen(ctx, r)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -78,7 +99,7 @@ func withEcho(b *testing.B, s stack, conns int, f func(cs []net.Conn)) {
 	go echoServer(ln, &wg)
 	cs := make([]net.Conn, conns)
 	for i := range cs {
-		if cs[i], err = s.dial(ctx, ln.Addr().String()); err != nil {
+		if cs[i], err = s.dial(ctx, r, ln.Addr().String()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -24,10 +24,10 @@ func BenchmarkCopyFile(b *testing.B) {
 	if err := os.WriteFile(p, make([]byte, size), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	for _, s := range stacks {
+	for _, s := range []stack{usocketStack, netStack} {
 		b.Run("16MiB/"+s.name, func(b *testing.B) {
 			ctx := context.Background()
-			ln, err := s.listen(ctx)
+			ln, err := s.listen(ctx, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -41,7 +41,7 @@ func BenchmarkCopyFile(b *testing.B) {
 				}
 				sunk <- err
 			}()
-			c, err := s.dial(ctx, ln.Addr().String())
+			c, err := s.dial(ctx, nil, ln.Addr().String())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -86,15 +86,15 @@ func BenchmarkProxy(b *testing.B) {
 		copy func(dst, src net.Conn) (int64, error)
 	}
 	variants := []variant{
-		{"usocket", stacks[0], func(d, s net.Conn) (int64, error) { return io.Copy(d, s) }},
-		{"net", stacks[1], func(d, s net.Conn) (int64, error) { return io.Copy(d, s) }},
-		{"usocket-buffered", stacks[0], func(d, s net.Conn) (int64, error) {
+		{"usocket", usocketStack, func(d, s net.Conn) (int64, error) { return io.Copy(d, s) }},
+		{"net", netStack, func(d, s net.Conn) (int64, error) { return io.Copy(d, s) }},
+		{"usocket-buffered", usocketStack, func(d, s net.Conn) (int64, error) {
 			return io.Copy(writerOnly{d}, readerOnly{s})
 		}},
 	}
 	for _, v := range variants {
 		b.Run("1MiB/"+v.name, func(b *testing.B) {
-			ln, err := v.s.listen(context.Background())
+			ln, err := v.s.listen(context.Background(), nil)
 			if err != nil {
 				b.Fatal(err)
 			}

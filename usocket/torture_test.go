@@ -43,7 +43,11 @@ func TestTortureTCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := reactor.New(reactor.WithLoops(2))
+	// The seed also picks how idle loops wait: lending them to blocked
+	// callers (reactor.IdleWaitLend) changes who runs the loop.
+	idle := []reactor.IdleWait{reactor.IdleWaitAuto, reactor.IdleWaitLend}[seed%2]
+	t.Logf("torture: idle wait %d", idle)
+	r, err := reactor.New(reactor.WithLoops(2), reactor.WithIdleWait(idle))
 	if err != nil {
 		t.Fatal(err)
 	}
