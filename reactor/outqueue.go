@@ -1,9 +1,6 @@
 package reactor
 
-import (
-	"github.com/usocket-go/usocket/internal/bufpool"
-	"github.com/usocket-go/usocket/internal/unix"
-)
+import "github.com/usocket-go/usocket/internal/bufpool"
 
 // maxIov bounds the buffers handed to one writev.
 const maxIov = 64
@@ -35,30 +32,6 @@ func (q *outQueue) push(b *[]byte) {
 		q.bufs = q.inline[:0]
 	}
 	q.bufs = append(q.bufs, b)
-}
-
-// send writes as much as the socket takes in one syscall, using iov as
-// scratch for writev, and drops what was sent.
-func (q *outQueue) send(fd int, iov [][]byte) (int, error) {
-	var n int
-	var err error
-	if len(q.bufs) == 1 {
-		n, err = unix.Write(fd, (*q.bufs[0])[q.off:])
-	} else {
-		iov = append(iov[:0], (*q.bufs[0])[q.off:])
-		for _, b := range q.bufs[1:] {
-			if len(iov) == maxIov {
-				break
-			}
-			iov = append(iov, *b)
-		}
-		n, err = writev(fd, iov)
-		clear(iov)
-	}
-	if n > 0 {
-		q.consume(n)
-	}
-	return n, err
 }
 
 // consume drops n sent bytes from the front.
