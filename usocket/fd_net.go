@@ -172,4 +172,3 @@ func listenReuse(fd int, reuse, reusePort bool) error {
 	}
 	return nil
 }
-
