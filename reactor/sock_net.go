@@ -8,7 +8,9 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/usocket-go/usocket/internal/unix"
 )
@@ -36,6 +38,7 @@ type connIO = *netConn
 // is the netSource's; off, writing and wbuf are the loop's, except that
 // a write goroutine owns wbuf and sets wn and werr while writing is set.
 type netConn struct {
+	mu  sync.Mutex // guards writing, closing and reset between the loop and a writer
 	nc  net.Conn
 	src netSource
 	buf []byte // the reader's buffer
@@ -44,6 +47,8 @@ type netConn struct {
 	err error  // the last read's error: sticky (io.EOF for the peer's FIN)
 
 	writing bool   // a write goroutine is sending wbuf
+	closing bool   // the socket closes once that write ends (sysClose)
+	reset   bool   // Abort: close at once, in-flight write or not
 	wbuf    []byte // a copy of the queue's head, being sent
 	wn      int    // bytes the last write sent, not yet dropped from the queue
 	werr    error  // the last write's error
@@ -95,7 +100,10 @@ func (c *Conn) sysWrite([]byte) (int, error) { return 0, unix.EAGAIN }
 // again.
 func (c *Conn) sysSend() (int, error) {
 	n := c.io
-	if n.writing {
+	n.mu.Lock()
+	writing := n.writing
+	n.mu.Unlock()
+	if writing {
 		return 0, unix.EAGAIN
 	}
 	sent, err := n.wn, n.werr
@@ -108,6 +116,7 @@ func (c *Conn) sysSend() (int, error) {
 	}
 	if !c.wq.empty() {
 		n.startWrite(c)
+		c.touch() // the kernel would have taken the bytes now
 	}
 	if sent == 0 {
 		return 0, unix.EAGAIN
@@ -120,7 +129,9 @@ func (c *Conn) sysSend() (int, error) {
 // Buffered and the water marks count them until they are sent.
 func (n *netConn) startWrite(c *Conn) {
 	n.wbuf = c.wq.gather(n.wbuf[:0], maxNetWrite)
+	n.mu.Lock()
 	n.writing = true
+	n.mu.Unlock()
 	p := c.loop.poller
 	p.aux.Add(1)
 	go n.write(p)
@@ -131,13 +142,19 @@ func (n *netConn) startWrite(c *Conn) {
 func (n *netConn) write(p *poller) {
 	defer p.aux.Done()
 	n.wn, n.werr = n.nc.Write(n.wbuf)
+	n.mu.Lock()
+	closing := n.closing
+	n.writing = false
+	n.mu.Unlock()
+	if closing {
+		_ = n.nc.Close()
+	}
 	_ = p.trigger(writeDoneTask, n)
 }
 
 // writeDoneTask reports a finished write as a write event.
 func writeDoneTask(p any) error {
 	n := p.(*netConn)
-	n.writing = false
 	if !n.src.closed.Load() {
 		n.src.p.dispatch(n.src.fd, n.src.gen, evWrite)
 	}
@@ -172,14 +189,33 @@ func (c *Conn) sysResetOnClose() {
 	if tc, ok := c.io.nc.(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
 	}
+	c.io.mu.Lock()
+	c.io.reset = true
+	c.io.mu.Unlock()
 }
 
-// sysClose closes the socket (which ends the reader's and a writer's
-// blocked call) and frees the handle. Safe from any goroutine.
+// sysClose closes the socket (which ends the reader's blocked call) and
+// frees the handle. Safe from any goroutine. Bytes a write goroutine is
+// sending are as good as in the kernel's send queue, which close(2)
+// leaves to the kernel: unless the connection is being reset, that write
+// may finish, within closeGrace, and closes the socket after it.
 func (c *Conn) sysClose() {
-	c.io.src.close()
-	_ = c.io.nc.Close()
+	n := c.io
+	n.src.close()
+	n.mu.Lock()
+	later := n.writing && !n.reset
+	n.closing = later
+	n.mu.Unlock()
+	if later {
+		_ = n.nc.SetWriteDeadline(time.Now().Add(closeGrace))
+		return
+	}
+	_ = n.nc.Close()
 }
+
+// closeGrace bounds how long a write in flight may go on after its
+// connection closed.
+const closeGrace = time.Second
 
 // sysPendingError is never asked: the net backend reports no error events.
 func (c *Conn) sysPendingError() (int, error) { return 0, nil }
