@@ -17,18 +17,27 @@ import (
 // Listener keeps its standard-library socket behind an internal/netfd
 // handle, whose calls behave as a non-blocking descriptor's and whose
 // goroutines report readiness edges. The facade above runs unchanged. The
-// reactor is not involved: its loops have no descriptors to watch here,
-// so a Conn does not end when its Reactor stops.
+// reactor's loops have no descriptors to watch here; a socket only
+// watches its reactor stopping, and closes then as it would on a loop.
 
 // watchFD registers the facade's edge callbacks on f's handle; on failure
 // the handle is closed.
-func watchFD(f *fdlife.FD, _ *reactor.Reactor, h reactor.FDHandler) error {
+// The socket stops with r, as it would on r's loop: h's OnClose runs
+// when r stops.
+func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler) error {
+	select {
+	case <-r.Done():
+		_ = netfd.Close(f.Sysfd)
+		return reactor.ErrClosed
+	default:
+	}
 	w, err := netfd.Watch(f.Sysfd, func() { h.OnReadable(nil) }, func() { h.OnWritable(nil) })
 	if err != nil {
 		_ = netfd.Close(f.Sysfd)
 		return err
 	}
 	f.SetWatcher(w)
+	w.OnStop(r.Done(), func() { h.OnClose(nil, reactor.ErrClosed) })
 	return nil
 }
 

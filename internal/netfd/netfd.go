@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"sync"
 	"syscall"
 	"time"
@@ -21,17 +22,20 @@ const bufSize = 64 << 10
 type sock struct {
 	nc   net.Conn
 	ln   net.Listener
+	pc   *net.UDPConn  // a datagram socket (packet.go)
 	more chan struct{} // cap 1: the reader or acceptor may go on
 	quit chan struct{} // closed by Close
 
 	mu       sync.Mutex
-	rd, wr   func()   // edge callbacks; nil until Watch and after Release
-	rbuf     []byte   // the reader's buffer; rbuf[roff:rn] is waiting
-	rn, roff int      // (the reader writes rbuf only while it is empty)
-	rerr     error    // the read's error after the data, sticky (io.EOF at FIN)
-	pend     net.Conn // a connection accepted and not yet taken
-	perr     error    // the acceptor's error, not yet taken
-	wbuf     []byte   // the copy a writer goroutine sends
+	rd, wr   func()         // edge callbacks; nil until Watch and after Release
+	rbuf     []byte         // the reader's buffer; rbuf[roff:rn] is waiting
+	rn, roff int            // (the reader writes rbuf only while it is empty)
+	rerr     error          // the read's error after the data, sticky (io.EOF at FIN)
+	rready   bool           // a datagram (or its error) waits: rbuf[:rn] from from
+	from     netip.AddrPort // its sender
+	pend     net.Conn       // a connection accepted and not yet taken
+	perr     error          // the acceptor's error, not yet taken
+	wbuf     []byte         // the copy a writer goroutine sends
 	writing  bool
 	werr     error         // a write's error, sticky
 	shutWr   bool          // CloseWrite asked while writing: the writer does it
@@ -148,7 +152,21 @@ func (s *sock) next() bool {
 
 // Watcher is a handle's edge callbacks; Release drops them.
 type Watcher struct {
-	s *sock
+	s    *sock
+	rel  chan struct{} // closed by Release
+	once sync.Once
+}
+
+// OnStop runs f on a goroutine of its own when stop is closed (the
+// socket's reactor stopping), unless the watcher is released first.
+func (w *Watcher) OnStop(stop <-chan struct{}, f func()) {
+	go func() {
+		select {
+		case <-stop:
+			f()
+		case <-w.rel:
+		}
+	}()
 }
 
 // Watch sets the callbacks run when the handle may have become readable
@@ -162,11 +180,12 @@ func Watch(h int, readable, writable func()) (*Watcher, error) {
 	s.mu.Lock()
 	s.rd, s.wr = readable, writable
 	s.mu.Unlock()
-	return &Watcher{s: s}, nil
+	return &Watcher{s: s, rel: make(chan struct{})}, nil
 }
 
 // Release drops the callbacks; one already running may still finish.
 func (w *Watcher) Release() error {
+	w.once.Do(func() { close(w.rel) })
 	w.s.mu.Lock()
 	w.s.rd, w.s.wr = nil, nil
 	w.s.mu.Unlock()
@@ -211,7 +230,7 @@ func ReadReady(h int) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.roff < s.rn || s.rerr != nil || s.pend != nil || s.perr != nil
+	return s.roff < s.rn || s.rerr != nil || s.pend != nil || s.perr != nil || s.rready
 }
 
 // Write hands up to bufSize bytes of b to the writer: EAGAIN while a
@@ -331,6 +350,9 @@ func Close(h int) error {
 	if s.ln != nil {
 		return s.ln.Close()
 	}
+	if s.pc != nil {
+		return s.pc.Close()
+	}
 	if wait {
 		t := time.NewTimer(closeGrace)
 		select {
@@ -373,8 +395,11 @@ func Control(h int, f func(fd uintptr)) error {
 		return err
 	}
 	var sc any = s.nc
-	if s.ln != nil {
+	switch {
+	case s.ln != nil:
 		sc = s.ln
+	case s.pc != nil:
+		sc = s.pc
 	}
 	c, ok := sc.(syscall.Conn)
 	if !ok {
@@ -396,6 +421,9 @@ func Addrs(h int) (local, remote net.Addr, err error) {
 	}
 	if s.ln != nil {
 		return s.ln.Addr(), nil, nil
+	}
+	if s.pc != nil {
+		return s.pc.LocalAddr(), s.pc.RemoteAddr(), nil
 	}
 	return s.nc.LocalAddr(), s.nc.RemoteAddr(), nil
 }
