@@ -38,8 +38,8 @@ type sock struct {
 	wbuf     []byte         // the copy a writer goroutine sends
 	writing  bool
 	werr     error         // a write's error, sticky
-	shutWr   bool          // CloseWrite asked while writing: the writer does it
-	wdone    chan struct{} // Close waits on it for a write in flight
+	shutWr   bool          // the write side is shut down
+	wdone    chan struct{} // closed when the write in flight ends; made by a waiter
 	closed   bool
 	reset    bool // Abort: close at once, in-flight data or not
 }
@@ -214,6 +214,10 @@ func Read(h int, b []byte) (int, error) {
 		return k, nil
 	}
 	switch {
+	case s.rerr == io.EOF && s.werr != nil:
+		// A reset met by a write is reported once, as the kernel does, to
+		// whichever call comes first; Write already returned, so Read.
+		return 0, s.werr
 	case s.rerr == io.EOF:
 		return 0, nil
 	case s.rerr != nil:
@@ -245,6 +249,8 @@ func Write(h int, b []byte) (int, error) {
 	switch {
 	case s.werr != nil:
 		return 0, s.werr
+	case s.rerr != nil && s.rerr != io.EOF: // the reader met a reset: so does Write
+		return 0, s.rerr
 	case s.shutWr || s.closed:
 		return 0, unix.EPIPE
 	case s.writing:
@@ -265,12 +271,10 @@ func (s *sock) writer() {
 	if err != nil && s.werr == nil {
 		s.werr = err
 	}
-	shut, done := s.shutWr, s.wdone
+	done := s.wdone
+	s.wdone = nil
 	cb := s.wr
 	s.mu.Unlock()
-	if shut {
-		closeWrite(s.nc)
-	}
 	if done != nil {
 		close(done)
 	}
@@ -279,8 +283,10 @@ func (s *sock) writer() {
 	}
 }
 
-// Shutdown shuts down the write side (write) or the read side: the write
-// side once a write in flight is sent.
+// Shutdown shuts down the write side (write) or the read side. The write
+// side is shut down once a write in flight is sent (waiting at most
+// closeGrace), and the error that write met, a reset say, is returned,
+// since the Write that queued it had returned already.
 func Shutdown(h int, write bool) error {
 	s, err := get(h)
 	if err != nil {
@@ -292,14 +298,36 @@ func Shutdown(h int, write bool) error {
 		}
 		return unix.EINVAL
 	}
+	s.waitWrite()
 	s.mu.Lock()
-	writing := s.writing
 	s.shutWr = true
+	werr := s.werr
 	s.mu.Unlock()
-	if !writing {
-		closeWrite(s.nc)
+	if werr != nil {
+		return werr
 	}
+	closeWrite(s.nc)
 	return nil
+}
+
+// waitWrite waits until no write is in flight, for at most closeGrace.
+func (s *sock) waitWrite() {
+	s.mu.Lock()
+	if !s.writing {
+		s.mu.Unlock()
+		return
+	}
+	if s.wdone == nil {
+		s.wdone = make(chan struct{})
+	}
+	done := s.wdone
+	s.mu.Unlock()
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
 }
 
 func closeWrite(nc net.Conn) {
@@ -337,9 +365,6 @@ func Close(h int) error {
 	s.closed = true
 	s.rd, s.wr = nil, nil
 	wait := s.writing && !s.reset
-	if wait {
-		s.wdone = make(chan struct{})
-	}
 	pend := s.pend
 	s.pend = nil
 	s.mu.Unlock()
@@ -354,12 +379,7 @@ func Close(h int) error {
 		return s.pc.Close()
 	}
 	if wait {
-		t := time.NewTimer(closeGrace)
-		select {
-		case <-s.wdone:
-		case <-t.C:
-		}
-		t.Stop()
+		s.waitWrite()
 	}
 	return s.nc.Close()
 }
