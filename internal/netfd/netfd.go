@@ -35,6 +35,7 @@ type sock struct {
 	from     netip.AddrPort // its sender
 	pend     net.Conn       // a connection accepted and not yet taken
 	perr     error          // the acceptor's error, not yet taken
+	retry    bool           // an error was taken: the acceptor waits for the next Accept
 	wbuf     []byte         // the copy a writer goroutine sends
 	writing  bool
 	werr     error         // a write's error, sticky
@@ -400,11 +401,21 @@ func Accept(h int) (net.Conn, error) {
 	defer s.mu.Unlock()
 	c, err := s.pend, s.perr
 	if c == nil && err == nil {
+		if s.retry { // the last Accept failed: try again now it is asked
+			s.retry = false
+			s.more <- struct{}{}
+		}
 		return nil, unix.EAGAIN
 	}
 	s.pend, s.perr = nil, nil
+	if err != nil {
+		// Out of descriptors, say: accepting again at once would fail the
+		// same way and keep a stale error. The next Accept asks again.
+		s.retry = true
+		return nil, err
+	}
 	s.more <- struct{}{}
-	return c, err
+	return c, nil
 }
 
 // Control runs f with the socket's own descriptor (a SOCKET on Windows)
