@@ -9,7 +9,9 @@ import "github.com/usocket-go/usocket/reactor"
 // It bounds memory per connection: when the outbound queue passes the
 // reactor's write high-water mark (a peer that sends but does not read),
 // Echo stops reading from that peer until the queue drains, so TCP flow
-// control holds the peer back instead of the server buffering without end.
+// control holds the peer back instead of the server buffering without end:
+// it holds at most about the high-water mark plus 16 KiB per connection
+// (the reactor cuts a read to the room left below the mark).
 type Echo struct{ reactor.BaseHandler }
 
 // OnData echoes data.

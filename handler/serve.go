@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/usocket-go/usocket/reactor"
+	"github.com/usocket-go/usocket/reactor/reactortls"
 )
 
 // ServeOptions configures Serve.
@@ -15,6 +16,11 @@ type ServeOptions struct {
 	ReactorOptions []reactor.Option
 	// ListenOptions for the listener (SO_REUSEPORT per loop, backlog...).
 	ListenOptions []reactor.ListenOption
+	// TLS, when set, serves h over TLS (reactortls.Server): h sees
+	// plaintext, its connections' OnOpen comes once the handshake is done,
+	// and failed handshakes go to the reactor's error hook as a
+	// *reactortls.HandshakeError. A bad TLS config is returned by Serve.
+	TLS *reactortls.Config
 	// ErrorHook receives a failure of the private reactor's graceful stop;
 	// nil logs it. The reactor's own reports go to its error hook (see
 	// reactor.WithErrorHook).
@@ -36,6 +42,13 @@ func Serve(ctx context.Context, network, address string, h reactor.Handler, o *S
 	}
 	if o == nil {
 		o = &ServeOptions{}
+	}
+	if o.TLS != nil {
+		th, err := reactortls.Server(h, o.TLS)
+		if err != nil {
+			return nil, err
+		}
+		h = th
 	}
 	e := &reactorEngine{r: o.Reactor}
 	if e.r == nil {

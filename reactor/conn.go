@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/bufpool"
+	"github.com/usocket-go/usocket/internal/connlayer"
 	"github.com/usocket-go/usocket/internal/fdref"
 )
 
@@ -19,7 +20,8 @@ type Conn struct {
 	io     connIO // the backend's per-connection state (sock_fd.go, sock_net.go)
 	loop   *loop
 	h      Handler
-	wn     WriteNotifier // h as WriteNotifier, or nil
+	wn     WriteNotifier   // h as WriteNotifier, or nil
+	layer  connlayer.Layer // transforms writes and closes (TLS), or nil
 	remote netip.AddrPort
 	unix   *unixAddrs // the ends of a unix domain connection; nil for TCP
 
@@ -77,6 +79,9 @@ const (
 func newConn(l *loop, fd int, h Handler, remote netip.AddrPort) *Conn {
 	c := &Conn{fd: fd, loop: l, h: h, remote: remote}
 	c.wn, _ = h.(WriteNotifier)
+	if f, ok := h.(connlayer.Factory); ok {
+		c.layer = f.NewLayer(c)
+	}
 	l.conns.Add(1)
 	return c
 }
@@ -94,7 +99,18 @@ func (c *Conn) discard() {
 // is atomic with respect to other Writes. Safe from any goroutine; from a
 // callback the bytes go out when the callback returns, without waking the
 // loop. Use Buffered, or a WriteNotifier, to bound what is queued.
+//
+// On a connection served through a layer (reactortls), b is the plaintext:
+// the layer encrypts it, and Buffered counts the ciphertext.
 func (c *Conn) Write(b []byte) (int, error) {
+	if c.layer != nil {
+		return c.layer.Write(b)
+	}
+	return c.write(b)
+}
+
+// write queues b on the socket.
+func (c *Conn) write(b []byte) (int, error) {
 	c.mu.Lock()
 	if c.wclosed {
 		err := c.writeClosedErr()
@@ -162,6 +178,17 @@ func (c *Conn) Abort() error { return c.request(reqAbort) }
 func (c *Conn) CloseWrite() error { return c.request(reqCloseWrite) }
 
 func (c *Conn) request(r request) error {
+	if c.layer != nil && r != reqAbort {
+		if r == reqClose {
+			return c.layer.Close()
+		}
+		return c.layer.CloseWrite()
+	}
+	return c.rawRequest(r)
+}
+
+// rawRequest records r for the loop, bypassing any layer.
+func (c *Conn) rawRequest(r request) error {
 	c.mu.Lock()
 	if c.closed && (r != reqAbort || c.final) {
 		c.mu.Unlock()
@@ -209,7 +236,11 @@ func (c *Conn) setPause(p bool) error {
 	}
 	c.wantPause = p
 	c.mu.Unlock()
-	return c.schedule()
+	err := c.schedule()
+	if !p && c.layer != nil {
+		c.layer.Resumed()
+	}
+	return err
 }
 
 // RemoteAddrPort returns the peer's address; the zero AddrPort for a unix

@@ -8,7 +8,12 @@ package reactor
 // It must only be called on the connection's loop: from one of its
 // Handler callbacks, a WriteNotifier callback, Execute or AfterFunc. From
 // any other goroutine use Write.
+//
+// On a layered connection (reactortls) it is Write.
 func (c *Conn) WriteDirect(b []byte) (int, error) {
+	if c.layer != nil {
+		return c.layer.Write(b)
+	}
 	c.mu.Lock()
 	closed, queued := c.wclosed, c.out != nil && len(*c.out) > 0
 	var err error
@@ -22,7 +27,7 @@ func (c *Conn) WriteDirect(b []byte) (int, error) {
 	case len(b) == 0:
 		return 0, nil
 	case queued || !c.wq.empty() || c.state&stClosed != 0:
-		return c.Write(b) // behind what is already queued
+		return c.write(b) // behind what is already queued
 	}
 	// An error here shows again when the queued rest is flushed, and closes
 	// the connection there in the usual way.
@@ -38,7 +43,7 @@ func (c *Conn) WriteDirect(b []byte) (int, error) {
 		return n, nil
 	}
 	// EAGAIN, a partial write or an error: queue the rest.
-	if _, err := c.Write(b[n:]); err != nil {
+	if _, err := c.write(b[n:]); err != nil {
 		return n, err
 	}
 	return len(b), nil

@@ -44,8 +44,8 @@ func (c *Conn) open() {
 
 // onEvent handles poller readiness for the connection.
 func (c *Conn) onEvent(ev uint32) {
-	if ev&writeEvents != 0 && !c.wq.empty() {
-		c.flush()
+	if ev&writeEvents != 0 && !c.wq.empty() && c.flush(true) {
+		c.service()
 	}
 	if c.state&stClosed != 0 {
 		return
@@ -73,17 +73,17 @@ func (c *Conn) hangUp() {
 	case n != 0:
 		c.closeNow(wrapSyscall("read", unix.Errno(n)))
 	case !c.wq.empty():
-		c.flush() // a socket that cannot send any more fails the write
+		if c.flush(true) { // a socket that cannot send any more fails the write
+			c.service()
+		}
 	}
 }
 
 // read performs one read and delivers what it got.
 func (c *Conn) read() {
-	buf := c.loop.buf
-	if c.loop.r.budget.over() {
-		if buf = c.budgetReadBuf(); buf == nil {
-			return
-		}
+	buf := c.readBuf()
+	if buf == nil {
+		return
 	}
 	n, err := c.sysRead(buf)
 	switch {
@@ -113,11 +113,25 @@ func (c *Conn) read() {
 	}
 }
 
+// servicePasses bounds the passes of one service call: a pass after the
+// first serves what a WriteNotifier asked for during the one before.
+const servicePasses = 4
+
 // service takes what the application queued (bytes and requests) and acts
 // on it. Runs after every callback and for every scheduled task.
 func (c *Conn) service() {
+	for pass := 1; ; pass++ {
+		if !c.servicePass(pass < servicePasses) {
+			return
+		}
+	}
+}
+
+// servicePass is one pass of service; it reports whether a WriteNotifier
+// ran during it with another pass owed to what it asked (see flush).
+func (c *Conn) servicePass(more bool) bool {
 	if c.state&stClosed != 0 {
-		return
+		return false
 	}
 	c.sched.Store(false)
 	c.mu.Lock()
@@ -129,7 +143,7 @@ func (c *Conn) service() {
 
 	if req&reqAbort != 0 {
 		c.abort(nil)
-		return
+		return false
 	}
 	c.setPaused(pause)
 	if req&reqCloseWrite != 0 {
@@ -139,7 +153,7 @@ func (c *Conn) service() {
 	if req&reqClose != 0 && c.state&stClosing == 0 {
 		c.beginClose()
 	}
-	c.flush()
+	return c.flush(more)
 }
 
 // takeOutput moves c.out behind the queue and returns how many bytes it
@@ -159,8 +173,13 @@ func (c *Conn) takeOutput() int {
 }
 
 // flush writes what it can, then settles water marks, pending shutdowns and
-// poller interest.
-func (c *Conn) flush() {
+// poller interest. With hold set, a WriteNotifier it calls runs with the
+// connection's service pass marked pending, so what the notifier asks
+// (PauseRead, ResumeRead, Write, Close: handler.Echo pauses and resumes
+// there) queues no task and writes no eventfd to wake the loop it runs on;
+// flush then reports true and the caller owes the connection a service
+// pass. Without hold, such requests schedule a task as from anywhere else.
+func (c *Conn) flush(hold bool) (owed bool) {
 	if !c.wq.empty() {
 		n, err := c.sysSend()
 		if n > 0 {
@@ -171,13 +190,13 @@ func (c *Conn) flush() {
 		}
 		if err != nil && err != unix.EAGAIN && err != unix.EINTR {
 			c.closeNow(wrapSyscall("write", err))
-			return
+			return false
 		}
 	}
 	if c.wn != nil {
-		c.checkWaterMarks()
+		owed = c.checkWaterMarks(hold)
 		if c.state&stClosed != 0 {
-			return
+			return false
 		}
 	}
 	if c.wq.empty() {
@@ -187,10 +206,11 @@ func (c *Conn) flush() {
 		}
 		if c.state&stWrShut != 0 && c.state&stPeerEOF != 0 {
 			c.closeNow(nil)
-			return
+			return false
 		}
 	}
 	c.updateInterest()
+	return owed && c.state&stClosed == 0
 }
 
 // setPaused records the application's PauseRead or ResumeRead.
@@ -205,17 +225,27 @@ func (c *Conn) setPaused(pause bool) {
 	}
 }
 
-func (c *Conn) checkWaterMarks() {
+// checkWaterMarks tells the WriteNotifier when the queue crosses a water
+// mark; it reports whether the notifier ran with the service pass held
+// (see flush).
+func (c *Conn) checkWaterMarks(hold bool) bool {
 	q := c.queued.Load()
 	o := &c.loop.r.opts
+	var blocked bool
 	switch {
 	case c.state&stBlocked == 0 && q >= int64(o.WriteHighWater):
 		c.state |= stBlocked
-		c.callNotify(true)
+		blocked = true
 	case c.state&stBlocked != 0 && q <= int64(o.WriteLowWater):
 		c.state &^= stBlocked
-		c.callNotify(false)
+	default:
+		return false
 	}
+	if hold {
+		c.sched.Store(true) // cleared by the pass the caller owes
+	}
+	c.callNotify(blocked)
+	return hold
 }
 
 // updateInterest registers exactly the events the connection waits for.

@@ -64,7 +64,10 @@
 // Every callback of a connection runs on its loop goroutine, one at a time,
 // and must not block: that loop serves many connections. The data passed to
 // OnData is the loop's read buffer, valid only until OnData returns; copy
-// what must outlive it. Timers (Conn.AfterFunc) and Execute also run on the
+// what must outlive it. One OnData sees at most ReadBufferSize bytes (256
+// KiB by default), and no more than the room the connection's queued output
+// leaves below the write high-water mark (but at least 16 KiB), so that
+// reading cannot carry the queue far past the mark. Timers (Conn.AfterFunc) and Execute also run on the
 // loop.
 //
 // The Conn methods Write, Close, Abort, CloseWrite, PauseRead, ResumeRead,

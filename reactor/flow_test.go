@@ -12,9 +12,10 @@ import (
 )
 
 // patternTable holds byte(i%251) for i from 0; a stream position p is
-// checked against patternTable[p%251:].
+// checked against patternTable[p%251:], for reads up to the default
+// ReadBufferSize.
 var patternTable = func() []byte {
-	b := make([]byte, 251*(64<<10/251+2))
+	b := make([]byte, 251*(256<<10/251+2))
 	for i := range b {
 		b[i] = byte(i % 251)
 	}

@@ -12,7 +12,8 @@ type Options struct {
 	// Loops is the number of event loops; 0 means runtime.NumCPU().
 	Loops int
 	// ReadBufferSize is the per-loop read buffer, the most one OnData call
-	// sees at once; 0 means 64 KiB.
+	// sees at once; 0 means 256 KiB. A connection reads at most the room its
+	// queued output leaves below WriteHighWater (but at least 16 KiB).
 	ReadBufferSize int
 	// WriteHighWater is the outbound queue size at which a connection counts
 	// as blocked (OnWriteBlocked); 0 means 256 KiB.
@@ -44,6 +45,8 @@ type Options struct {
 	// separate from PauseRead. 0 means DefaultMemoryLimit (lower under a
 	// GOMEMLIMIT), NoMemoryLimit none.
 	MemoryLimit int64
+
+	stallEvery time.Duration // the stall watchdog's interval; 0: its default (tests shorten it)
 }
 
 // IdleWait chooses how an idle loop waits for its next event. It applies
@@ -142,7 +145,7 @@ func (o *Options) normalize() error {
 		o.Loops = runtime.NumCPU()
 	}
 	if o.ReadBufferSize == 0 {
-		o.ReadBufferSize = 64 << 10
+		o.ReadBufferSize = 256 << 10
 	}
 	if o.WriteHighWater == 0 {
 		o.WriteHighWater = 256 << 10

@@ -26,6 +26,9 @@ func TestWithOptionsCarriesEveryField(t *testing.T) {
 	v := reflect.ValueOf(&full).Elem()
 	for i := range v.NumField() {
 		f := v.Field(i)
+		if !v.Type().Field(i).IsExported() {
+			continue // internal knobs (tests'), not part of the API
+		}
 		switch f.Kind() {
 		case reflect.Int, reflect.Int64:
 			f.SetInt(7)
@@ -41,6 +44,9 @@ func TestWithOptionsCarriesEveryField(t *testing.T) {
 	WithOptions(full)(&got)
 	g := reflect.ValueOf(got)
 	for i := range v.NumField() {
+		if !v.Type().Field(i).IsExported() {
+			continue
+		}
 		a, b := v.Field(i), g.Field(i)
 		same := a.Kind() == reflect.Func && a.Pointer() == b.Pointer() || a.Kind() != reflect.Func && a.Interface() == b.Interface()
 		if !same {

@@ -3,9 +3,11 @@
 package reactor
 
 import (
+	"errors"
 	"os"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/panjf2000/gnet/v2/pkg/queue"
 	"golang.org/x/sys/unix"
@@ -41,6 +43,11 @@ type poller struct {
 	park   bool     // the last round served a Watcher: wait in the Go poller
 	more   bool     // the last round left tasks queued: do not block
 	mode   IdleWait // how to wait when idle
+
+	waits   atomic.Uint64 // blocking waits begun, for the stall watchdog
+	state   atomic.Int32  // waitNone, waitBlock or waitPark, for the watchdog
+	rescued atomic.Uint64 // parks the watchdog ended that had events ready
+	kicked  atomic.Uint64 // the wait the watchdog last ended
 
 	tasks  queue.AsyncTaskQueue
 	ran    atomic.Uint64 // tasks run, for Stats
@@ -185,12 +192,30 @@ func (p *poller) wait() error {
 		p.try()
 		return nil
 	}
+	wait := p.waits.Add(1)
+	defer p.state.Store(waitNone)
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
+		p.state.Store(waitPark)
 		// RawConn.Read tries first without blocking; if nothing is ready,
 		// the goroutine parks until epfd becomes readable and tries again.
-		return p.raw.Read(p.tryFn)
+		err := p.raw.Read(p.tryFn)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// The stall watchdog ended a long park (stall_linux.go): lift
+			// the deadline and look. Events ready now outlived the park.
+			if err := p.file.SetReadDeadline(time.Time{}); err != nil {
+				return err
+			}
+			// A deadline left from a kick that came as the loop was
+			// waking ends the next park at once: that one is no rescue.
+			if p.try() && p.kicked.Load() == wait {
+				p.rescued.Add(1)
+			}
+			return nil
+		}
+		return err
 	}
+	p.state.Store(waitBlock)
 	for {
 		n, err := unix.EpollWait(p.epfd, p.events, -1)
 		switch {

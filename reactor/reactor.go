@@ -25,7 +25,8 @@ type Reactor struct {
 	draining atomic.Bool   // Shutdown is waiting for connections to close
 	connGone chan struct{} // pinged (non-blocking) when a connection closes while draining
 
-	budget memBudget // queued output of all connections; see WithMemoryLimit
+	budget memBudget   // queued output of all connections; see WithMemoryLimit
+	stall  *stallWatch // wakes a loop that slept through its events (Linux)
 }
 
 // New starts a reactor with its loops running.
@@ -52,6 +53,7 @@ func New(opts ...Option) (*Reactor, error) {
 	for _, l := range r.loops {
 		go l.serve()
 	}
+	r.startStallWatch()
 	return r, nil
 }
 
@@ -105,6 +107,7 @@ func (r *Reactor) Close() error {
 	first := false
 	r.stopOnce.Do(func() {
 		first = true
+		r.stopStallWatch()
 		r.mu.Lock()
 		r.stopping = true
 		close(r.done)

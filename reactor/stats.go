@@ -32,6 +32,10 @@ type LoopStats struct {
 	AcceptErrors   uint64 // failed accepts (EMFILE, ENFILE, ...)
 	AcceptBackoffs uint64 // times a listener paused accepting after an error
 	Panics         uint64 // panics recovered in callbacks, tasks and timers
+	// StallRescues counts the loop's parks in the Go runtime poller that
+	// the stall watchdog ended (after 0.5–1 s) and that then found events
+	// ready: wake-ups that were lost or late (Linux backend; 0 elsewhere).
+	StallRescues uint64
 }
 
 // CloseCounts counts closed connections by cause.
@@ -92,6 +96,7 @@ func (l *loop) snapshot() LoopStats {
 		AcceptErrors:   st.acceptErrors.Load(),
 		AcceptBackoffs: st.acceptBackoffs.Load(),
 		Panics:         st.panics.Load(),
+		StallRescues:   l.poller.stallRescues(),
 	}
 }
 
@@ -108,6 +113,7 @@ func (t *LoopStats) add(s LoopStats) {
 	t.AcceptErrors += s.AcceptErrors
 	t.AcceptBackoffs += s.AcceptBackoffs
 	t.Panics += s.Panics
+	t.StallRescues += s.StallRescues
 }
 
 func (t *CloseCounts) add(s CloseCounts) {

@@ -130,7 +130,7 @@ func TestTortureConns(t *testing.T) {
 	}
 
 	x.check(all)
-	t.Logf("%d connections, %d peers", len(all), len(x.peers))
+	t.Logf("%d connections, %d peers, %d stall rescues", len(all), len(x.peers), r.Stats().Total.StallRescues)
 	for i, v := range x.viol {
 		if i == 20 {
 			t.Errorf("... and %d more", len(x.viol)-i)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"runtime/pprof"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -78,6 +80,9 @@ func TestTortureTCP(t *testing.T) {
 					var hdr [8]byte
 					_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
 					if _, err := io.ReadFull(c, hdr[:]); err != nil {
+						if isTimeoutErr(err) { // every client sends its id at once
+							t.Errorf("seed %d: an accepted connection's id did not come in 10 s: %v", seed, err)
+						}
 						_ = c.Close() // the client gave up before sending its id
 						return
 					}
@@ -121,11 +126,12 @@ func TestTortureTCP(t *testing.T) {
 	select {
 	case <-done:
 	case <-ctx.Done():
+		tortureDiagnose(t, ln, r)
 		t.Fatalf("seed %d: sessions did not end: a call never returned", seed)
 	}
 	_ = ln.Close()
 	acceptors.Wait()
-	t.Logf("torture: %d sessions", rounds.Load())
+	t.Logf("torture: %d sessions, %d stall rescues", rounds.Load(), r.Stats().Total.StallRescues)
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -278,4 +284,16 @@ func tortureSession(ctx context.Context, r *reactor.Reactor, port int, id uint64
 func isTimeoutErr(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// tortureDiagnose logs what a hang needs explained: whether connections
+// wait in the listener's backlog, the listener's edge count, the loops'
+// counters and every goroutine's stack.
+func tortureDiagnose(t *testing.T, ln *Listener, r *reactor.Reactor) {
+	t.Helper()
+	t.Logf("listener: backlog readable now %v, edges seen %d", pollReady(ln.fd.Sysfd), ln.rd.Seq())
+	t.Logf("reactor: %+v", r.Stats())
+	var stacks strings.Builder
+	_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+	t.Logf("goroutines:\n%s", stacks.String())
 }

@@ -25,7 +25,16 @@
 // client causes (resets, timeouts) are not logged; a streak of accept
 // errors (EMFILE) is logged once.
 //
-// It prints "echo-server (MODE, PROTO) listening on HOST:PORT" once it
+// With -tls the reactor TCP server speaks TLS (reactor/reactortls: the
+// standard crypto/tls on the event loops), with the certificate in -cert
+// and -key, or else a self-signed one made at start, whose SHA-256
+// fingerprint it prints. ALPN offers "echo". Try it with
+//
+//	go run ./examples/echo-server -tls
+//	openssl s_client -connect 127.0.0.1:7007 -quiet
+//
+// It prints "echo-server (MODE, PROTO) listening on HOST:PORT" (PROTO is
+// tcp+tls with -tls) once it
 // serves, and stops cleanly on SIGINT or SIGTERM. Exit status: 0 after a
 // clean stop, 1 on a runtime error, 2 on a usage error (printed with the
 // usage line), 3 for a mode/protocol pair that is not supported.

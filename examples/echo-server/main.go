@@ -9,6 +9,7 @@ import (
 
 	"github.com/usocket-go/usocket/examples/internal/cli"
 	"github.com/usocket-go/usocket/reactor"
+	"github.com/usocket-go/usocket/reactor/reactortls"
 )
 
 // Exit statuses.
@@ -45,6 +46,10 @@ type config struct {
 	reusePort bool
 	debugAddr string // -debug-addr
 
+	tls               bool   // -tls: the reactor TCP server speaks TLS
+	certFile, keyFile string // -cert, -key; none: a self-signed certificate
+	tlsConfig         *reactortls.Config
+
 	readTimeout, writeTimeout, idleTimeout time.Duration
 
 	host string // from addr
@@ -62,7 +67,7 @@ type server interface {
 func main() { cli.Main(run) }
 
 // usage is echo-server's usage line.
-const usage = "usage: echo-server [-addr host:port] [-proto tcp|udp] [-mode reactor|single|multi] [-loops n] [-idle auto|block|park] [-read-timeout d] [-write-timeout d] [-idle-timeout d] [-reuseport] [-debug-addr host:port]"
+const usage = "usage: echo-server [-addr host:port] [-proto tcp|udp] [-mode reactor|single|multi] [-loops n] [-idle auto|block|park] [-read-timeout d] [-write-timeout d] [-idle-timeout d] [-reuseport] [-debug-addr host:port] [-tls [-cert file -key file]]"
 
 func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	var cfg config
@@ -77,6 +82,9 @@ func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 	debugAddr := cmd.DebugAddrFlag()
 	cmd.BoolVar(&cfg.reusePort, "reuseport", false, "share the port with other echo-servers run with -reuseport by the same user (SO_REUSEPORT): the kernel spreads clients over them")
 	cmd.DurationVar(&cfg.idleTimeout, "idle-timeout", defaultIdleTimeout, "TCP, all modes: drop a client when no data moved for this long (0: never)")
+	cmd.BoolVar(&cfg.tls, "tls", false, "reactor TCP: speak TLS (crypto/tls on the event loops)")
+	cmd.StringVar(&cfg.certFile, "cert", "", "-tls: PEM certificate `file` (none: a self-signed certificate, its fingerprint printed)")
+	cmd.StringVar(&cfg.keyFile, "key", "", "-tls: PEM private key `file` for -cert")
 	if err := cmd.Parse(args, 0); err != nil {
 		return cfg, cmd, err
 	}
@@ -91,6 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (config, *cli.Command, error) {
 		cli.NonNegative("-read-timeout", cfg.readTimeout),
 		cli.NonNegative("-write-timeout", cfg.writeTimeout),
 		cli.NonNegative("-idle-timeout", cfg.idleTimeout),
+		checkTLS(cfg),
 		err,
 	)
 }
@@ -101,6 +110,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, cmd, err := parseFlags(args, stderr)
 	if code, exit := cmd.Exit(err); exit {
 		return code
+	}
+	if cfg.tls {
+		if cfg.tlsConfig, err = tlsConfig(cfg, stdout); err != nil {
+			fmt.Fprintf(stderr, "echo-server: %v\n", err)
+			return exitError
+		}
 	}
 	srv, err := start(ctx, cfg)
 	switch {
@@ -118,7 +133,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	defer stopDebug()
-	fmt.Fprintf(stdout, "echo-server (%s, %s) listening on %s\n", cfg.mode, cfg.proto, srv.Addr())
+	proto := cfg.proto
+	if cfg.tls {
+		proto += "+tls"
+	}
+	fmt.Fprintf(stdout, "echo-server (%s, %s) listening on %s\n", cfg.mode, proto, srv.Addr())
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()

@@ -37,7 +37,7 @@ func startOn(ctx context.Context, r *reactor.Reactor, cfg config) (server, error
 	}
 	switch {
 	case cfg.mode == "reactor" && cfg.proto == "tcp":
-		so := &handler.ServeOptions{Reactor: r}
+		so := &handler.ServeOptions{Reactor: r, TLS: cfg.tlsConfig}
 		if cfg.reusePort {
 			so.ListenOptions = append(so.ListenOptions, reactor.WithReusePort())
 		}

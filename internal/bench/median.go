@@ -21,8 +21,22 @@ type Summary struct {
 	// Server usage, medians over the repetitions that sampled it.
 	CPUSampled bool
 	CPUPercent float64 // % of one core over the window
-	CPUPerOp   float64 // server CPU µs per counted operation (round trip), 0 if not a ping-pong
+	CPUPerOp   float64 // server CPU µs per round trip (ping-pong) or per MB (bulk); 0 for other units
+	CPUOpUnit  string  // "µs/rt" or "µs/MB" with CPUPerOp
+	CPUOpNoisy bool    // CPUPerOp's repetitions spread by more than 25%
 	RSSKiB     int64   // VmRSS at the end of the window
+}
+
+// cpuOpUnit is the unit of server CPU per operation for a headline unit,
+// with the operations per Result.Count; "" when there is none.
+func cpuOpUnit(unit string) (string, float64) {
+	switch unit {
+	case UnitRoundTrips:
+		return "µs/rt", 1
+	case UnitMBps:
+		return "µs/MB", 1e6 // Count is in bytes
+	}
+	return "", 0
 }
 
 // Summarize returns the medians of rs; ok is false when rs is empty.
@@ -45,8 +59,8 @@ func Summarize(rs []Result) (s Summary, ok bool) {
 		if r.Server.Sampled {
 			cpus = append(cpus, r.Server.CPUPercent())
 			rsss = append(rsss, r.Server.RSSKiB)
-			if r.Unit == UnitRoundTrips && r.Count > 0 {
-				perOps = append(perOps, float64(r.Server.CPU.Microseconds())/float64(r.Count))
+			if _, per := cpuOpUnit(r.Unit); per > 0 && r.Count > 0 {
+				perOps = append(perOps, float64(r.Server.CPU.Microseconds())/(float64(r.Count)/per))
 			}
 		}
 	}
@@ -59,6 +73,8 @@ func Summarize(rs []Result) (s Summary, ok bool) {
 	}
 	if len(perOps) > 0 {
 		s.CPUPerOp = median(perOps)
+		s.CPUOpUnit, _ = cpuOpUnit(s.Unit)
+		s.CPUOpNoisy = spread(slices.Min(perOps), slices.Max(perOps), s.CPUPerOp)
 	}
 	return s, true
 }
@@ -73,7 +89,13 @@ func (s Summary) Noisy() bool {
 	if s.Unit == UnitMiBGrowth && s.Max < 8 {
 		return false
 	}
-	return s.Value > 0 && (s.Max-s.Min)/s.Value > noisyRange
+	return spread(s.Min, s.Max, s.Value)
+}
+
+// spread reports whether repetitions from lo to hi around median mid
+// spread by more than noisyRange of it.
+func spread(lo, hi, mid float64) bool {
+	return mid > 0 && (hi-lo)/mid > noisyRange
 }
 
 // median returns the middle element, or the mean of the two middle elements.

@@ -72,9 +72,12 @@ const meaning = `
   back-pressure stays flat), followed by the bytes the clients managed to push (kernel socket buffers
   absorb some of them whatever the server does). ≥ marks a server stopped at the 1 GiB safety cap.
 - **Server CPU** is utime+stime of the server process from /proc/PID/stat between the start and end of
-  the window (10 ms resolution), as % of one core (200% = two cores busy), and for ping-pong, CPU µs
-  spent by the server per round trip (lower is more efficient). **RSS** is the server's VmRSS at the end
-  of the window.
+  the window (10 ms resolution), as % of one core (200% = two cores busy), and the CPU µs the server
+  spent per round trip (ping-pong) or per MB echoed (bulk), also shown beside the throughput: lower is
+  more efficient, and on a shared machine it is steadier than the throughput. **RSS** is the server's
+  VmRSS at the end of the window.
+- **Pinned** runs (-pin) put every server on one CPU and the load generator on another, so neither waits
+  for the other's CPU to wake up; the header says which.
 - **waitlist N**: in-process cost of one waitlist.List.Wait that finds the one ready source among N
   (fake sources that notify their Signal), next to a baseline that calls Ready on every source, as a
   poll-style wait does. A flat ratio column means the wait does not grow with N.

@@ -158,3 +158,35 @@ func TestSummarize(t *testing.T) {
 		t.Fatalf("median of four = %v", m)
 	}
 }
+
+// TestNoisyThresholdAndCPUPerOp pins the † rule, (max-min)/median > 25%,
+// for the headline value and for the server CPU per operation, and the
+// CPU per MB of bulk runs.
+func TestNoisyThresholdAndCPUPerOp(t *testing.T) {
+	usage := func(ms int) ServerUsage {
+		return ServerUsage{Sampled: true, CPU: time.Duration(ms) * time.Millisecond, Window: time.Second}
+	}
+	bulk := []Result{
+		{Value: 100, Unit: UnitMBps, Count: 100e6, Server: usage(50)},  // 500 µs/MB
+		{Value: 110, Unit: UnitMBps, Count: 100e6, Server: usage(60)},  // 600
+		{Value: 124, Unit: UnitMBps, Count: 100e6, Server: usage(100)}, // 1000
+	}
+	s, _ := Summarize(bulk)
+	if s.Noisy() { // 24/110 < 25%
+		t.Errorf("values 100–124 around 110 flagged noisy")
+	}
+	if s.CPUPerOp != 600 || s.CPUOpUnit != "µs/MB" || !s.CPUOpNoisy { // 500/600 > 25%
+		t.Errorf("CPU per op = %v %s noisy=%v, want 600 µs/MB noisy", s.CPUPerOp, s.CPUOpUnit, s.CPUOpNoisy)
+	}
+	if got := cpuPerOp(s); got != "; 600.0µs/MB †" {
+		t.Errorf("cpuPerOp = %q", got)
+	}
+	bulk[2].Value = 138 // 38/110 > 25%
+	if s, _ := Summarize(bulk); !s.Noisy() {
+		t.Errorf("values 100–138 around 110 not flagged noisy")
+	}
+	idle := []Result{{Value: 1, Unit: UnitKiBPerConn, Count: 10, Server: usage(10)}}
+	if s, _ := Summarize(idle); s.CPUPerOp != 0 || cpuPerOp(s) != "" {
+		t.Errorf("KiB/conn got a CPU per op: %+v", s)
+	}
+}

@@ -21,6 +21,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		"slow-reader MiB are absolute); † marks a value whose repetitions spread by more than 25%%; n/a means the server "+
 		"could not be built or does not support the scenario.\n\n",
 		cfg.Reps, cfg.Duration, cfg.Warmup, cfg.Loops, runtime.GOMAXPROCS(0), runtime.NumCPU(), BaselineServer)
+	if cfg.Pin != nil {
+		fmt.Fprintf(&b, "Pinned: %s.\n\n", cfg.Pin)
+	}
 
 	tableHeader(&b, append([]string{"scenario", "unit"}, names...))
 	for _, c := range r.Cells {
@@ -85,6 +88,7 @@ func (r *Report) valueCell(c Cell, name string) string {
 	if s.Noisy() {
 		out += " †"
 	}
+	out += cpuPerOp(s) // the steadier figure on a shared machine
 	if s.Mismatches > 0 {
 		out += " ⚠"
 	}

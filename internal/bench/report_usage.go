@@ -7,10 +7,11 @@ import (
 
 // writeUsage writes the server CPU and memory table: for every server-run
 // scenario whose window was sampled, CPU as % of one core (and CPU µs per
-// round trip for ping-pong) and VmRSS at the end of the window.
+// round trip for ping-pong, per MB echoed for bulk) and VmRSS at the end of
+// the window.
 func (r *Report) writeUsage(b *strings.Builder, names []string) {
 	r.writeCellTable(b, names,
-		"\nServer CPU over the window (% of one core; CPU µs per round trip) · server RSS at the end of the window:\n\n",
+		"\nServer CPU over the window (% of one core; CPU µs per round trip or per MB echoed, † if its repetitions spread by more than 25%) · server RSS at the end of the window:\n\n",
 		func(c Cell) bool { return !c.Scenario.InProcess() && r.sampled(c) },
 		r.usageCell)
 }
@@ -34,9 +35,7 @@ func (r *Report) usageCell(c Cell, name string) string {
 		return "—"
 	}
 	out := fmt.Sprintf("%.0f%%", s.CPUPercent)
-	if s.CPUPerOp > 0 {
-		out += fmt.Sprintf("; %.1fµs/rt", s.CPUPerOp)
-	}
+	out += cpuPerOp(s)
 	return out + fmt.Sprintf(" · %.1f MiB", float64(s.RSSKiB)/1024)
 }
 
@@ -71,4 +70,17 @@ func (r *Report) writeWaitlist(b *strings.Builder) {
 			fmt.Sprintf("%.0f", s.Reference), fmt.Sprintf("%.2f×", s.Reference/first.Reference),
 		})
 	}
+}
+
+// cpuPerOp formats the server CPU per operation as "; 4.0µs/rt", with a †
+// when its repetitions spread; "" when there is none.
+func cpuPerOp(s Summary) string {
+	if s.CPUPerOp <= 0 {
+		return ""
+	}
+	out := fmt.Sprintf("; %.1f%s", s.CPUPerOp, s.CPUOpUnit)
+	if s.CPUOpNoisy {
+		out += " †"
+	}
+	return out
 }

@@ -22,6 +22,9 @@ type Config struct {
 	StartTimeout time.Duration // bound on waiting for a listening line; 0 means 15 s
 	StopTimeout  time.Duration // bound on SIGTERM before SIGKILL; 0 means 5 s
 	Progress     io.Writer     // progress lines; nil discards them
+	// Pin, when set, binds every server to Pin.ServerCPU and this process
+	// (the load generator) to Pin.LoadCPU for the runs against servers.
+	Pin *Pinning
 }
 
 // Report is the outcome of Run.
@@ -91,6 +94,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			continue
 		}
 		live = append(live, s)
+	}
+	if cfg.Pin != nil {
+		// After the builds, which may use every CPU.
+		if err := PinProcess(0, cfg.Pin.LoadCPU); err != nil {
+			return rep, err
+		}
+		cfg.progressf("pinned: %s", cfg.Pin)
 	}
 	m := &matrix{cfg: &cfg, bins: bins, live: live, unsupported: map[string]error{}, start: time.Now()}
 	for _, sc := range cfg.Scenarios {
@@ -229,6 +239,16 @@ func (cfg *Config) runOne(ctx context.Context, bin string, s Server, sc Scenario
 			cfg.progressf("warning: stopping %s: %v", s.Name, serr)
 		}
 	}()
+	if cfg.Pin != nil {
+		// Threads the load generator started since the last run inherited
+		// its CPU; the server's are moved to their own.
+		if err := PinProcess(0, cfg.Pin.LoadCPU); err != nil {
+			return Result{}, err
+		}
+		if err := PinProcess(p.PID(), cfg.Pin.ServerCPU); err != nil {
+			return Result{}, err
+		}
+	}
 	mon := newMonitor(p.PID())
 	l := Load{Addr: p.Addr, Warmup: cfg.Warmup, Duration: cfg.Duration, PID: p.PID(), OnWindow: mon.window}
 	res, err = sc.Run(ctx, l)

@@ -40,7 +40,7 @@ type options struct {
 	servers, scenarios, out, chart string
 	duration, warmup               time.Duration
 	reps, loops, idle              int
-	overwrite                      bool
+	overwrite, pin                 bool
 }
 
 func parse(args []string) (options, error) {
@@ -57,6 +57,7 @@ func parse(args []string) (options, error) {
 	fs.StringVar(&o.out, "out", "", "write the Markdown page to this file, with the chart it embeds at -chart (default: tables on stdout)")
 	fs.StringVar(&o.chart, "chart", "", "where -out writes the SVG ratio chart (default: "+committedChart+" for the committed "+committedPage+", else beside -out with the extension .svg)")
 	fs.BoolVar(&o.overwrite, "overwrite", false, "allow -out and -chart to replace files committed to git (as regenerating "+committedPage+" does)")
+	fs.BoolVar(&o.pin, "pin", false, "pin every server to one CPU and the load generator to another (Linux, 2+ CPUs), for steadier c1 cells")
 	quick := fs.Bool("quick", false, "smoke test: 300ms windows, 100ms warm-up, 1 rep, 1000 idle connections (explicit flags win)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -72,7 +73,34 @@ func parse(args []string) (options, error) {
 		quickDefault(set, "reps", &o.reps, 1)
 		quickDefault(set, "idle-conns", &o.idle, 1000)
 	}
-	return o, nil
+	return o, o.validate()
+}
+
+// errBadFlag reports a flag value that would only fail once the run is
+// under way, or be silently replaced.
+var errBadFlag = errors.New("invalid flag")
+
+// validate rejects, before anything is built or run, values that the run
+// would fail on only later (every cell of a scenario erroring out after
+// minutes) or would quietly replace.
+func (o options) validate() error {
+	switch {
+	case o.reps < 1:
+		return fmt.Errorf("%w: -reps %d, want at least 1", errBadFlag, o.reps)
+	case o.duration <= 0:
+		return fmt.Errorf("%w: -duration %v, want more than 0", errBadFlag, o.duration)
+	case o.warmup < 0:
+		return fmt.Errorf("%w: -warmup %v is negative", errBadFlag, o.warmup)
+	case o.loops < 0:
+		return fmt.Errorf("%w: -loops %d is negative (0 means NumCPU)", errBadFlag, o.loops)
+	case o.idle < 1:
+		return fmt.Errorf("%w: -idle-conns %d, want at least 1", errBadFlag, o.idle)
+	case o.chart != "" && o.out == "":
+		return fmt.Errorf("%w: -chart needs -out (without -out the tables go to stdout and no chart is drawn)", errBadFlag)
+	case o.overwrite && o.out == "":
+		return fmt.Errorf("%w: -overwrite needs -out", errBadFlag)
+	}
+	return nil
 }
 
 func run() error {
@@ -87,6 +115,14 @@ func run() error {
 	cells, err := bench.FilterScenarios(bench.DefaultScenarios(o.idle), o.scenarios)
 	if err != nil {
 		return err
+	}
+	var pin *bench.Pinning
+	if o.pin {
+		p, err := bench.PlanPinning()
+		if err != nil {
+			return fmt.Errorf("-pin: %w", err)
+		}
+		pin = &p
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -106,6 +142,7 @@ func run() error {
 		Reps:      o.reps,
 		Loops:     o.loops,
 		Progress:  os.Stderr,
+		Pin:       pin,
 	})
 	if rep == nil {
 		return err

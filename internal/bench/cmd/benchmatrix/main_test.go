@@ -96,3 +96,25 @@ func TestHelpListsEveryServer(t *testing.T) {
 		}
 	}
 }
+
+// TestParseRejectsBadValuesBeforeTheRun: values the run would only fail on
+// minutes later, or silently replace, stop it at once.
+func TestParseRejectsBadValuesBeforeTheRun(t *testing.T) {
+	for _, args := range [][]string{
+		{"-reps", "0"},
+		{"-duration", "0s"},
+		{"-warmup", "-1s"},
+		{"-loops", "-1"},
+		{"-idle-conns", "0"},
+		{"-chart", "x.svg"},
+		{"-overwrite"},
+	} {
+		if _, err := parse(args); !errors.Is(err, errBadFlag) {
+			t.Errorf("parse(%q) = %v, want errBadFlag", args, err)
+		}
+	}
+	o, err := parse([]string{"-pin", "-reps", "5"})
+	if err != nil || !o.pin || o.reps != 5 {
+		t.Fatalf("parse(-pin -reps 5) = %+v, %v", o, err)
+	}
+}

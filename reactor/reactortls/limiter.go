@@ -1,0 +1,128 @@
+package reactortls
+
+import "sync"
+
+// slot states of a connection, guarded by limiter.mu.
+const (
+	slotNone    = iota
+	slotWaiting // in the wait list
+	slotGranted // given a slot; its start is queued on its loop
+	slotRunning // its handshake goroutine runs
+)
+
+// limiter bounds the handshakes in progress. A connection beyond the
+// bound waits in a list (no goroutine; its socket is not read); a freed
+// slot goes to the oldest waiter, whose handshake then starts on its loop.
+type limiter struct {
+	mu         sync.Mutex
+	free       int
+	head, tail *tlsConn
+}
+
+// acquire gives t a slot, or puts it in the wait list and reports false.
+func (l *limiter) acquire(t *tlsConn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.free > 0 {
+		l.free--
+		t.slot = slotRunning
+		return true
+	}
+	t.slot = slotWaiting
+	t.prev, t.next = l.tail, nil
+	if l.tail != nil {
+		l.tail.next = t
+	} else {
+		l.head = t
+	}
+	l.tail = t
+	if testHookWaiting != nil {
+		testHookWaiting()
+	}
+	return false
+}
+
+// testHookWaiting, set only by tests, runs when a connection starts
+// waiting for a slot.
+var testHookWaiting func()
+
+// release frees t's slot (t's handshake ended), handing it to a waiter.
+func (l *limiter) release(t *tlsConn) {
+	l.mu.Lock()
+	t.slot = slotNone
+	l.handOn()
+}
+
+// handOn gives one slot to the oldest waiter whose connection is still
+// there, or back to the pool. Called with l.mu held; unlocks it.
+func (l *limiter) handOn() {
+	for l.head != nil {
+		w := l.head
+		l.unlink(w)
+		w.slot = slotGranted
+		l.mu.Unlock()
+		if w.c.Execute(w.startFn) == nil {
+			return
+		}
+		l.mu.Lock() // the waiter closed meanwhile: its OnClose saw it granted
+		if w.slot == slotGranted {
+			w.slot = slotNone
+		} else {
+			return // OnClose already handed the slot on
+		}
+	}
+	l.free++
+	l.mu.Unlock()
+}
+
+// started marks a granted waiter running; false if it lost its slot.
+func (l *limiter) started(t *tlsConn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t.slot != slotGranted {
+		return false
+	}
+	t.slot = slotRunning
+	return true
+}
+
+// leave takes a closed connection out: out of the wait list, or its
+// granted slot handed on. A running handshake releases its own.
+func (l *limiter) leave(t *tlsConn) {
+	l.mu.Lock()
+	switch t.slot {
+	case slotWaiting:
+		l.unlink(t)
+		t.slot = slotNone
+	case slotGranted:
+		t.slot = slotNone
+		l.handOn()
+		return
+	}
+	l.mu.Unlock()
+}
+
+func (l *limiter) unlink(t *tlsConn) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		l.head = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		l.tail = t.prev
+	}
+	t.prev, t.next = nil, nil
+}
+
+// waiters counts the connections waiting for a slot.
+func (l *limiter) waiters() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for t := l.head; t != nil; t = t.next {
+		n++
+	}
+	return n
+}

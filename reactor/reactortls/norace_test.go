@@ -1,0 +1,5 @@
+//go:build !race
+
+package reactortls
+
+const raceEnabled = false

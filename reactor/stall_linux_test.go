@@ -1,0 +1,81 @@
+//go:build !usocket_portable
+
+package reactor
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// withStallInterval shortens the stall watchdog's interval for a test.
+func withStallInterval(d time.Duration) Option { return func(o *Options) { o.stallEvery = d } }
+
+// TestStallWatchWakesSleepingLoop (issue 12): a loop that parks in the Go
+// runtime poller with events ready, its wake-up lost, is woken by the
+// stall watchdog instead of sleeping until some other event comes, and the
+// rescue is counted.
+//
+// The lost wake-up is made by a test hook: every look RawConn.Read makes
+// while the peer's data is queued on the epoll fd is made blind, so the
+// runtime poller's notice is spent and the loop parks again with the event
+// still queued, however the two race. Only the watchdog's kick ends that
+// park (the look after it is not hooked). Before the watchdog existed, the
+// loop slept until the test timed out.
+func TestStallWatchWakesSleepingLoop(t *testing.T) {
+	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitPark), withStallInterval(10*time.Millisecond))
+	fd, peer := socketPair(t)
+	edges := make(chan struct{}, 16)
+	w, err := r.WatchEdge(fd, &fdFuncs{readable: func(*Watcher) {
+		select {
+		case edges <- struct{}{}:
+		default:
+		}
+	}})
+	if err != nil {
+		t.Fatalf("WatchEdge: %v", err)
+	}
+	t.Cleanup(func() { _ = w.Close(); _ = unix.Close(fd) })
+
+	var blind atomic.Bool
+	var blinded atomic.Int32
+	t.Cleanup(func() { blind.Store(false) }) // before Close: a failed run must still stop
+	installed := make(chan struct{})
+	if err := w.Execute(func() {
+		p := w.loop.poller
+		look := p.tryFn
+		p.tryFn = func(epfd uintptr) bool {
+			if blind.Load() && epollReadable(int(epfd)) {
+				blinded.Add(1)
+				return false // the events stay queued; the loop parks again
+			}
+			return look(epfd)
+		}
+		close(installed)
+	}); err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	recv(t, installed, "the blind look to be installed")
+	blind.Store(true)
+	if _, err := peer.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	recv(t, edges, "OnReadable for data that came while the loop's wake-up was lost")
+	blind.Store(false)
+	if blinded.Load() == 0 {
+		t.Fatal("the loop never made a blind look: the test did not lose a wake-up")
+	}
+	if n := r.Stats().Total.StallRescues; n == 0 {
+		t.Errorf("StallRescues = 0 after the watchdog woke the loop")
+	}
+}
+
+// epollReadable reports whether epoll fd epfd has events ready, without
+// taking them.
+func epollReadable(epfd int) bool {
+	fds := []unix.PollFd{{Fd: int32(epfd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0
+}
