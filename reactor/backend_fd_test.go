@@ -11,3 +11,7 @@ func netUnsupported(*testing.T, error) bool { return false }
 
 // reusePortOpts is WithReusePort where the backend has it.
 var reusePortOpts = []ListenOption{WithReusePort()}
+
+// eventsAreTasks: on the fd backends readiness comes from the kernel, not
+// through the task queue, so Stats' TasksRun counts only queued work.
+const eventsAreTasks = false

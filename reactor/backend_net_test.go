@@ -23,3 +23,7 @@ func netUnsupported(t *testing.T, err error) bool {
 // reusePortOpts is empty: the net backend has no SO_REUSEPORT per loop
 // (TestReusePortListenerPerLoop checks the refusal).
 var reusePortOpts []ListenOption
+
+// eventsAreTasks: on the net backend every readiness report is a task
+// (netsource.go), so Stats' TasksRun counts them too.
+const eventsAreTasks = true
