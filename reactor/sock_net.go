@@ -54,9 +54,13 @@ type netConn struct {
 	werr    error  // the last write's error
 }
 
-// newNetConn wraps nc, reading size bytes at a time.
+// maxNetRead bounds a connection's own read buffer: every connection
+// holds one (its reader blocks in Read with it), so it is kept small.
+const maxNetRead = 16 << 10
+
+// newNetConn wraps nc, reading up to size bytes at a time.
 func newNetConn(nc net.Conn, size int) *netConn {
-	n := &netConn{nc: nc, buf: make([]byte, size)}
+	n := &netConn{nc: nc, buf: make([]byte, min(size, maxNetRead))}
 	n.src.init(n.readStep, nil)
 	return n
 }
