@@ -4,9 +4,6 @@ import (
 	"context"
 	"net"
 	"net/netip"
-	"syscall"
-
-	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // Dial connects to address with a zero net.Dialer and attaches the
@@ -46,10 +43,6 @@ func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
 		_ = nc.Close()
 		return nil, ErrNilHandler
 	}
-	fd, err := takeFD(nc)
-	if err != nil {
-		return nil, err
-	}
 	var remote netip.AddrPort
 	if a, ok := nc.RemoteAddr().(*net.TCPAddr); ok {
 		remote = a.AddrPort()
@@ -59,44 +52,17 @@ func (r *Reactor) Attach(nc net.Conn, h Handler) (*Conn, error) {
 		local = a.AddrPort()
 	}
 	ua := unixAddrsOf(nc)
-	_ = nc.Close()
-	if err := unix.SetNonblock(fd, true); err != nil {
-		_ = unix.Close(fd)
-		return nil, wrapSyscall("setnonblock", err)
+	fd, cio, err := takeConn(nc, r.opts.ReadBufferSize)
+	if err != nil {
+		return nil, err
 	}
 	l := r.pick()
 	c := newConn(l, fd, h, remote)
-	c.local = local
-	c.unix = ua
+	c.io, c.local, c.unix = cio, local, ua
 	if err := l.run(registerConnTask, c); err != nil {
 		c.discard()
 		return nil, err
 	}
 	l.stats.dialed.Add(1)
 	return c, nil
-}
-
-// takeFD duplicates nc's descriptor; on failure nc is closed.
-func takeFD(nc net.Conn) (int, error) {
-	sc, ok := nc.(syscall.Conn)
-	if !ok {
-		_ = nc.Close()
-		return -1, ErrNotSocket
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		_ = nc.Close()
-		return -1, err
-	}
-	fd := -1
-	var derr error
-	if err := rc.Control(func(s uintptr) { fd, derr = dupFD(int(s)) }); err != nil {
-		_ = nc.Close()
-		return -1, err
-	}
-	if derr != nil {
-		_ = nc.Close()
-		return -1, derr
-	}
-	return fd, nil
 }

@@ -7,19 +7,17 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/usocket-go/usocket/internal/unix"
-
 	"github.com/usocket-go/usocket/internal/bufpool"
 	"github.com/usocket-go/usocket/internal/connlayer"
 	"github.com/usocket-go/usocket/internal/fdref"
-	"github.com/usocket-go/usocket/internal/sockaddr"
 )
 
 // Conn is a stream connection driven by a reactor loop. Its methods are safe
 // from any goroutine, including from the Handler's callbacks; see each
 // method for what is asynchronous.
 type Conn struct {
-	fd     int
+	fd     int    // the descriptor, or the net backend's handle (sock_net.go)
+	io     connIO // the backend's per-connection state (sock_fd.go, sock_net.go)
 	loop   *loop
 	h      Handler
 	wn     WriteNotifier   // h as WriteNotifier, or nil
@@ -92,7 +90,7 @@ func newConn(l *loop, fd int, h Handler, remote netip.AddrPort) *Conn {
 // discard closes the descriptor of a connection that never reached its
 // loop (so no callback ran) and stops counting it.
 func (c *Conn) discard() {
-	_ = unix.Close(c.fd)
+	c.sysClose()
 	c.loop.conns.Add(-1)
 	c.loop.r.connClosed()
 }
@@ -271,11 +269,7 @@ func (c *Conn) LocalAddrPort() netip.AddrPort {
 	if local.IsValid() {
 		return local
 	}
-	_ = c.withFD(func(fd int) {
-		if sa, err := unix.Getsockname(fd); err == nil {
-			local = sockaddr.FromSockaddr(sa)
-		}
-	})
+	_ = c.withFD(func(int) { local = c.sysLocal() })
 	if local.IsValid() {
 		c.mu.Lock()
 		c.local = local
@@ -319,7 +313,7 @@ func (c *Conn) Control(f func(fd uintptr)) error {
 	if closed {
 		return ErrClosed
 	}
-	return c.withFD(func(fd int) { f(uintptr(fd)) })
+	return c.sysControl(f)
 }
 
 // withFD runs f with the descriptor held open. The reference is dropped
@@ -337,7 +331,7 @@ func (c *Conn) withFD(f func(fd int)) error {
 // connection closed closes the descriptor.
 func (c *Conn) releaseFD() {
 	if c.ref.Release() {
-		_ = unix.Close(c.fd)
+		c.sysClose()
 	}
 }
 

@@ -1,7 +1,5 @@
 package reactor
 
-import "github.com/usocket-go/usocket/internal/unix"
-
 // WriteDirect is Write for the connection's own callbacks: when nothing is
 // queued it writes b to the socket at once, without copying it, and queues
 // (copies) only what the kernel did not take. An echo of a 64 KiB read
@@ -33,7 +31,7 @@ func (c *Conn) WriteDirect(b []byte) (int, error) {
 	}
 	// An error here shows again when the queued rest is flushed, and closes
 	// the connection there in the usual way.
-	n, _ := unix.Write(c.fd, b)
+	n, _ := c.sysWrite(b)
 	if n < 0 {
 		n = 0
 	}

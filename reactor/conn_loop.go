@@ -21,7 +21,7 @@ func (c *Conn) open() {
 		c.state |= stClosed
 		c.markClosed()
 		if c.ref.MarkClosing() {
-			_ = unix.Close(c.fd)
+			c.sysClose()
 		}
 		l.conns.Add(-1)
 		c.callClose(err)
@@ -66,7 +66,7 @@ func (c *Conn) onEvent(ev uint32) {
 // happened shows when it next reads (the rest of the data, then EOF or the
 // error) or writes (the write's own errno). No errno is made up.
 func (c *Conn) hangUp() {
-	n, err := unix.GetsockoptInt(c.fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	n, err := c.sysPendingError()
 	switch {
 	case err != nil:
 		c.closeNow(wrapSyscall("getsockopt", err))
@@ -85,7 +85,7 @@ func (c *Conn) read() {
 	if buf == nil {
 		return
 	}
-	n, err := unix.Read(c.fd, buf)
+	n, err := c.sysRead(buf)
 	switch {
 	case n > 0:
 		c.loop.stats.bytesRead.Add(uint64(n))
@@ -185,7 +185,7 @@ func (c *Conn) takeOutput() int {
 // pass. Without hold, such requests schedule a task as from anywhere else.
 func (c *Conn) flush(hold bool) (owed bool) {
 	if !c.wq.empty() {
-		n, fromFile, err := c.wq.send(c.fd, c.loop.iov)
+		n, fromFile, err := c.sysSend()
 		if n > 0 {
 			c.queued.Add(int64(-n))
 			if !fromFile {
@@ -206,12 +206,8 @@ func (c *Conn) flush(hold bool) (owed bool) {
 		}
 	}
 	if c.wq.empty() {
-		if c.state&stWantShutWr != 0 && c.state&stWrShut == 0 {
-			_ = unix.Shutdown(c.fd, unix.SHUT_WR)
-			c.state |= stWrShut
-		}
-		if c.state&stClosing != 0 && c.state&stWrShut == 0 {
-			_ = unix.Shutdown(c.fd, unix.SHUT_WR)
+		if c.state&(stWantShutWr|stClosing) != 0 && c.state&stWrShut == 0 {
+			c.sysShutdownWrite()
 			c.state |= stWrShut
 		}
 		if c.state&stWrShut != 0 && c.state&stPeerEOF != 0 {
@@ -327,7 +323,7 @@ func (c *Conn) touch() {
 // abort resets the connection (SO_LINGER 0) and closes it.
 func (c *Conn) abort(reason error) {
 	c.state |= stAborted
-	_ = unix.SetsockoptLinger(c.fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+	c.sysResetOnClose()
 	c.closeNow(reason)
 }
 
@@ -353,7 +349,7 @@ func (c *Conn) closeNow(reason error) {
 	l.forget(c.fd, c.events)
 	c.events = 0
 	if c.ref.MarkClosing() { // else the last Control closes it
-		_ = unix.Close(c.fd)
+		c.sysClose()
 	}
 	l.conns.Add(-1)
 	c.callClose(reason)

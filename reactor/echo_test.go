@@ -154,7 +154,14 @@ func TestReusePortListenerPerLoop(t *testing.T) {
 	var perLoop [loops]atomic.Int64
 	h := echo()
 	h.open = func(c *Conn) { perLoop[c.loop.idx].Add(1) }
-	ln := listen(t, r, h, WithReusePort())
+	ln, err := r.Listen(testContext(t), "tcp4", "127.0.0.1:0", h, WithReusePort())
+	if netUnsupported(t, err) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
 	if len(ln.socks) != loops {
 		t.Fatalf("%d listening sockets, want one per loop (%d)", len(ln.socks), loops)
 	}

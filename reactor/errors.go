@@ -65,3 +65,25 @@ func (e *OptionError) Error() string {
 }
 
 func optionError(name string, v any) error { return &OptionError{Name: name, Value: v} }
+
+// UnsupportedError reports a feature the reactor's backend does not have:
+// on the net backend (Windows, or the usocket_netstd build tag) there are
+// no raw descriptors, so Watch, WatchEdge, WithReusePort and WithBacklog
+// return one. errors.Is(err, errors.ErrUnsupported) holds.
+type UnsupportedError struct {
+	Feature string // what was asked for, e.g. "Watch"
+	Backend string // the backend that lacks it, e.g. "net"
+}
+
+// Error implements error.
+func (e *UnsupportedError) Error() string {
+	return "reactor: " + e.Feature + " is not supported on the " + e.Backend + " backend"
+}
+
+// Unwrap returns errors.ErrUnsupported.
+func (e *UnsupportedError) Unwrap() error { return errors.ErrUnsupported }
+
+// unsupported reports feature as missing from this build's backend.
+func unsupported(feature string) error {
+	return &UnsupportedError{Feature: feature, Backend: backendName}
+}

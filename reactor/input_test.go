@@ -61,7 +61,7 @@ func TestBadInputGetsTypedErrors(t *testing.T) {
 	if _, err := r.Watch(0, nil); !errors.Is(err, ErrNilHandler) {
 		t.Errorf("Watch(nil handler) = %v, want ErrNilHandler", err)
 	}
-	if _, err := r.Watch(-1, &fdFuncs{}); !errors.Is(err, syscall.EBADF) {
+	if _, err := r.Watch(-1, &fdFuncs{}); !netUnsupported(t, err) && !errors.Is(err, syscall.EBADF) {
 		t.Errorf("Watch(-1) = %v, want EBADF", err)
 	}
 	if _, err := r.Attach(nil, h); !errors.Is(err, ErrNotSocket) {

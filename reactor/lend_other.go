@@ -1,4 +1,4 @@
-//go:build !linux || usocket_portable
+//go:build !linux || usocket_portable || usocket_netstd
 
 package reactor
 

@@ -9,9 +9,6 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/unix"
-
-	"github.com/usocket-go/usocket/internal/sock"
-	"github.com/usocket-go/usocket/internal/sockaddr"
 )
 
 // ListenOption tunes a listener.
@@ -74,6 +71,9 @@ func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler
 	if o.reusePort && isUnix(network) {
 		return nil, optionError("reuseport", network)
 	}
+	if err := checkListenOptions(&o); err != nil {
+		return nil, err
+	}
 	ln := &Listener{r: r, h: h}
 	n := 1
 	if o.reusePort {
@@ -84,7 +84,7 @@ func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler
 		if ln.addr != nil {
 			addr = ln.addr.String() // the others bind the port the first one got
 		}
-		fd, bound, file, err := listenFD(ctx, network, addr, &o)
+		fd, lio, bound, file, err := listenSocketFD(ctx, network, addr, &o)
 		if err != nil {
 			ln.closeFDs()
 			return nil, err
@@ -96,12 +96,12 @@ func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler
 		if o.reusePort {
 			loop = r.loops[i]
 		}
-		ln.socks = append(ln.socks, &listenSocket{ln: ln, loop: loop, fd: fd, done: make(chan struct{}), spread: !o.reusePort})
+		ln.socks = append(ln.socks, &listenSocket{ln: ln, loop: loop, fd: fd, io: lio, done: make(chan struct{}), spread: !o.reusePort})
 	}
 	for i, s := range ln.socks {
 		if err := s.loop.run(registerListenTask, s); err != nil {
 			for _, s := range ln.socks[i:] {
-				_ = unix.Close(s.fd)
+				s.sysClose()
 				close(s.done)
 			}
 			ln.socks = ln.socks[:i]
@@ -110,65 +110,6 @@ func (r *Reactor) Listen(ctx context.Context, network, address string, h Handler
 		}
 	}
 	return ln, nil
-}
-
-// listenFD makes a listening socket with the standard library (so errors
-// have its shape) and keeps a duplicate of its descriptor. file is the
-// unix socket file it created, if any.
-func listenFD(ctx context.Context, network, address string, o *listenOptions) (fd int, bound net.Addr, file string, err error) {
-	lc := net.ListenConfig{Control: func(nw, addr string, c syscall.RawConn) error {
-		if o.reusePort {
-			var serr error
-			if err := c.Control(func(fd uintptr) {
-				serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEPORT, 1)
-			}); err != nil {
-				return err
-			}
-			if serr != nil {
-				return wrapSyscall("setsockopt", serr)
-			}
-		}
-		if o.control != nil {
-			return o.control(nw, addr, c)
-		}
-		return nil
-	}}
-	gl, err := lc.Listen(ctx, network, address)
-	if err != nil {
-		return -1, nil, "", err
-	}
-	file = unixSocketFile(gl)
-	defer func() { _ = gl.Close() }()
-	fd, err = listenerFD(gl)
-	if err == nil && o.backlog > 0 {
-		if lerr := unix.Listen(fd, o.backlog); lerr != nil {
-			_ = unix.Close(fd)
-			err = wrapSyscall("listen", lerr)
-		}
-	}
-	if err != nil {
-		removeSocketFile(file)
-		return -1, nil, "", err
-	}
-	return fd, gl.Addr(), file, nil
-}
-
-// listenerFD duplicates the descriptor of a TCP or unix listener.
-func listenerFD(gl net.Listener) (int, error) {
-	sc, ok := gl.(syscall.Conn)
-	if !ok {
-		return -1, ErrNotSocket
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	fd := -1
-	var derr error
-	if err := rc.Control(func(s uintptr) { fd, derr = dupFD(int(s)) }); err != nil {
-		return -1, err
-	}
-	return fd, derr
 }
 
 // Addr returns the bound address, with the real port when port 0 was asked.
@@ -202,7 +143,7 @@ func (ln *Listener) Close() error {
 func (ln *Listener) closeFDs() {
 	removeSocketFile(ln.file)
 	for _, s := range ln.socks {
-		_ = unix.Close(s.fd)
+		s.sysClose()
 	}
 	ln.socks = nil
 }
@@ -220,8 +161,9 @@ func (ln *Listener) each(task func(any) error) error {
 type listenSocket struct {
 	ln      *Listener
 	loop    *loop
-	fd      int
-	spread  bool // hand accepted connections to all loops in turn
+	fd      int      // the descriptor, or the net backend's handle
+	io      listenIO // the backend's state (sock_fd.go, sock_net.go)
+	spread  bool     // hand accepted connections to all loops in turn
 	events  uint32
 	paused  bool
 	backoff time.Duration // current accept-error back-off; 0 after a success
@@ -281,7 +223,7 @@ const acceptBatch = 64
 
 func (s *listenSocket) onEvent(uint32) {
 	for i := 0; i < acceptBatch && !s.closed && !s.paused; i++ {
-		fd, sa, err := sock.Accept(s.fd)
+		fd, cio, remote, ua, err := s.sysAccept()
 		if err != nil {
 			switch err {
 			case unix.EAGAIN:
@@ -295,16 +237,12 @@ func (s *listenSocket) onEvent(uint32) {
 		}
 		s.backoff = 0
 		s.loop.stats.accepted.Add(1)
-		ua := s.ln.unixEnds(sa)
-		if ua == nil {
-			_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-		}
 		target := s.loop
 		if s.spread {
 			target = s.loop.r.pick()
 		}
-		c := newConn(target, fd, s.ln.h, sockaddr.FromSockaddr(sa))
-		c.unix = ua
+		c := newConn(target, fd, s.ln.h, remote)
+		c.io, c.unix = cio, ua
 		if target == s.loop {
 			c.open()
 		} else if err := target.run(registerConnTask, c); err != nil {
@@ -350,7 +288,7 @@ func (s *listenSocket) shutdown(error) {
 	s.loop.timers.remove(s.retry)
 	s.loop.forget(s.fd, s.events)
 	s.events = 0
-	_ = unix.Close(s.fd)
+	s.sysClose()
 	close(s.done)
 }
 

@@ -37,7 +37,7 @@ func TestNotifierRequestsQueueNoTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	recv(t, h.drained, "OnWriteDrained")
-	if n := r.Stats().Total.TasksRun - before; n != 0 {
+	if n := r.Stats().Total.TasksRun - before; n != 0 && !eventsAreTasks {
 		t.Fatalf("%d task(s) queued while the echo paused and resumed itself, want 0", n)
 	}
 }

@@ -1,9 +1,6 @@
 package reactor
 
-import (
-	"github.com/usocket-go/usocket/internal/bufpool"
-	"github.com/usocket-go/usocket/internal/unix"
-)
+import "github.com/usocket-go/usocket/internal/bufpool"
 
 // maxIov bounds the buffers handed to one writev.
 const maxIov = 64
@@ -52,52 +49,6 @@ func (q *outQueue) pushFile(f *fileSeg) {
 
 // fileFirst reports whether a file region is at the head of the queue.
 func (q *outQueue) fileFirst() bool { return len(q.files) > 0 && q.files[0].after == q.popped }
-
-// send writes as much as the socket takes in one syscall, using iov as
-// scratch for writev, and drops what was sent. fromFile says the bytes
-// came from a file region, not from memory.
-func (q *outQueue) send(fd int, iov [][]byte) (n int, fromFile bool, err error) {
-	if q.fileFirst() {
-		n, err = q.sendFile(fd)
-		return n, true, err
-	}
-	bufs := q.bufs
-	if len(q.files) > 0 { // not past the next file region
-		bufs = bufs[:q.files[0].after-q.popped]
-	}
-	if len(bufs) == 1 {
-		n, err = unix.Write(fd, (*q.bufs[0])[q.off:])
-	} else {
-		iov = append(iov[:0], (*q.bufs[0])[q.off:])
-		for _, b := range bufs[1:] {
-			if len(iov) == maxIov {
-				break
-			}
-			iov = append(iov, *b)
-		}
-		n, err = writev(fd, iov)
-		clear(iov)
-	}
-	if n > 0 {
-		q.consume(n)
-	}
-	return n, false, err
-}
-
-// sendFile sends from the file region at the head, dropping it once sent.
-func (q *outQueue) sendFile(fd int) (int, error) {
-	f := q.files[0]
-	n, err := f.send(fd)
-	if f.n == 0 {
-		f.close()
-		q.files[0] = nil
-		q.files = q.files[1:]
-		if len(q.files) == 0 {
-			q.files = nil
-		}
-	}
-	return n, err
-}
 
 // consume drops n sent bytes from the front.
 func (q *outQueue) consume(n int) {

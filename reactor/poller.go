@@ -17,6 +17,12 @@ import (
 //     through a small kernel type: kqueue (kernel_kqueue.go) or epoll
 //     (kernel_epoll.go); wake-ups go through a pipe and timers through the
 //     wait's timeout (timer_portable.go).
+//   - poller_net.go: the net backend, Windows' (and, with the
+//     usocket_netstd build tag, any OS's, so that CI on Linux runs it): no
+//     kernel readiness; a goroutine per socket posts what it read or
+//     accepted as a task (netsource.go), writes go out from goroutines
+//     (sock_net.go), and the loop runs tasks and timers. The socket side of
+//     each backend is sock_fd.go or sock_net.go.
 //
 // Events are routed by registration, never by bare descriptor number: the
 // loop gives each registration a generation (loop.add), setEvents carries

@@ -1,4 +1,4 @@
-//go:build (linux && usocket_portable) || darwin || dragonfly || freebsd || netbsd || openbsd
+//go:build ((linux && usocket_portable) || darwin || dragonfly || freebsd || netbsd || openbsd) && !usocket_netstd
 
 package reactor
 

@@ -20,6 +20,8 @@ type Reactor struct {
 	stopping bool
 	stopOnce sync.Once
 
+	done chan struct{} // closed when Close or Shutdown begins stopping the loops
+
 	draining atomic.Bool   // Shutdown is waiting for connections to close
 	connGone chan struct{} // pinged (non-blocking) when a connection closes while draining
 
@@ -29,7 +31,7 @@ type Reactor struct {
 
 // New starts a reactor with its loops running.
 func New(opts ...Option) (*Reactor, error) {
-	r := &Reactor{connGone: make(chan struct{}, 1)}
+	r := &Reactor{connGone: make(chan struct{}, 1), done: make(chan struct{})}
 	for _, o := range opts {
 		if o != nil {
 			o(&r.opts)
@@ -62,6 +64,12 @@ func (r *Reactor) closeUnstarted() {
 	}
 	r.loops = nil
 }
+
+// Done returns a channel that is closed once the reactor begins to stop
+// (Close, or the end of Shutdown). Sockets that do not live on a loop, as
+// the blocking facade's do on the net backend, watch it to stop with the
+// reactor.
+func (r *Reactor) Done() <-chan struct{} { return r.done }
 
 // Loops reports the number of event loops.
 func (r *Reactor) Loops() int { return len(r.loops) }
@@ -102,6 +110,7 @@ func (r *Reactor) Close() error {
 		r.stopStallWatch()
 		r.mu.Lock()
 		r.stopping = true
+		close(r.done)
 		for _, l := range r.loops {
 			_ = l.trigger(stopLoopTask, nil)
 		}

@@ -47,6 +47,9 @@ func (c *Conn) SendFile(f *os.File, off, n int64) error {
 	if c.layer != nil {
 		return errLayered
 	}
+	if errNoSendFile != nil {
+		return errNoSendFile
+	}
 	c.mu.Lock()
 	closed := c.wclosed
 	c.mu.Unlock()

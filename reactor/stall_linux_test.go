@@ -1,4 +1,4 @@
-//go:build !usocket_portable
+//go:build !usocket_portable && !usocket_netstd
 
 package reactor
 

@@ -1,4 +1,4 @@
-//go:build usocket_portable || !linux
+//go:build usocket_portable || !linux || usocket_netstd
 
 package reactor
 

@@ -1,10 +1,10 @@
-//go:build (linux && usocket_portable) || darwin || dragonfly || freebsd || netbsd || openbsd
+//go:build !linux || usocket_portable || usocket_netstd
 
 package reactor
 
-// timerClock needs no descriptor on the portable backend: the poller's
-// wait ends when the heap's earliest timer is due (timerHeap.armed), and
-// the poller then fires the heap.
+// timerClock needs no descriptor on the portable and net backends: the
+// poller's wait ends when the heap's earliest timer is due
+// (timerHeap.armed), and the poller then fires the heap.
 type timerClock struct{}
 
 // openTimers hands the loop's timer heap to its poller.

@@ -47,7 +47,7 @@ func TestTortureConns(t *testing.T) {
 	// task), one accepts on every loop (registering within a poll batch).
 	var lns []*Listener
 	var addrs []string
-	for _, opts := range [][]ListenOption{nil, {WithReusePort()}} {
+	for _, opts := range [][]ListenOption{nil, reusePortOpts} {
 		ln, err := r.Listen(testContext(t), "tcp4", "127.0.0.1:0", x, opts...)
 		if err != nil {
 			_ = r.Close()

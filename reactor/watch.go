@@ -54,10 +54,15 @@ type WatchOption func(*Watcher)
 func LoopOnly() WatchOption { return func(w *Watcher) { w.local = true } }
 
 // Watch hands fd, which must be non-blocking, to a loop; the Watcher owns
-// it from now on and closes it. Read interest starts on.
+// it from now on and closes it. Read interest starts on. On the net
+// backend (Windows, or the usocket_netstd build tag) there are no raw
+// descriptors to watch: Watch returns an *UnsupportedError.
 func (r *Reactor) Watch(fd int, h FDHandler, opts ...WatchOption) (*Watcher, error) {
 	if h == nil {
 		return nil, ErrNilHandler
+	}
+	if !rawFDs {
+		return nil, unsupported("Watch")
 	}
 	if fd < 0 {
 		return nil, wrapSyscall("watch", unix.EBADF)
@@ -89,10 +94,14 @@ func (r *Reactor) Watch(fd int, h FDHandler, opts ...WatchOption) (*Watcher, err
 // Unlike Watch, the Watcher does not own fd: Close and the reactor stopping
 // only unregister it, and OnClose says so; the caller closes fd after
 // OnClose, once no goroutine uses it any more, or at once after Release.
-// Options (LoopOnly) apply as for Watch.
+// Options (LoopOnly) apply as for Watch. On the net backend WatchEdge
+// returns an *UnsupportedError, as Watch does.
 func (r *Reactor) WatchEdge(fd int, h FDHandler, opts ...WatchOption) (*Watcher, error) {
 	if h == nil {
 		return nil, ErrNilHandler
+	}
+	if !rawFDs {
+		return nil, unsupported("WatchEdge")
 	}
 	if fd < 0 {
 		return nil, wrapSyscall("watch", unix.EBADF)

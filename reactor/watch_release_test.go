@@ -22,6 +22,9 @@ func TestWatchEdgeReleaseReusedNumber(t *testing.T) {
 	defer unix.Close(keep)
 	_ = keepPeer
 	kw, err := r.WatchEdge(keep, &fdFuncs{})
+	if netUnsupported(t, err) {
+		return // keep is closed by the defer above
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,10 @@ package udp
 import (
 	"net"
 	"net/netip"
-	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/usocket-go/usocket/internal/unix"
 
 	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/internal/fdlife"
@@ -40,7 +37,7 @@ type Conn struct {
 // alive.
 type conn struct {
 	fd        fdlife.FD // the socket: the loop receives, callers send
-	w         *reactor.Watcher
+	w         loopWatcher
 	local     netip.AddrPort
 	remote    netip.AddrPort // the peer of a connected socket
 	connected bool
@@ -103,8 +100,7 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 	}
 	s.q.init(c.queueLen())
 	s.readTimeout.Store(int64(c.ReadTimeout))
-	fd, err := dupNonblock(nc)
-	_ = nc.Close()
+	fd, err := openFD(nc)
 	if err != nil {
 		return nil, usocket.NewOpError(op, network, net.UDPAddrFromAddrPort(s.local), nil, err)
 	}
@@ -114,9 +110,9 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 	if c.Responder != nil {
 		wopts = append(wopts, reactor.LoopOnly()) // answers on the loop, wakes nobody
 	}
-	w, err := r.WatchEdge(fd, (*loopSide)(s), wopts...)
+	w, err := watchSocket(r, fd, (*loopSide)(s), wopts)
 	if err != nil {
-		_ = unix.Close(fd)
+		closeFD(fd)
 		return nil, usocket.NewOpError(op, network, net.UDPAddrFromAddrPort(s.local), nil, err)
 	}
 	s.w = w
@@ -128,43 +124,6 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 
 // dropped closes a Conn that became unreachable without Close.
 func (c *conn) dropped() { _ = c.close() }
-
-// dupNonblock returns a close-on-exec, non-blocking duplicate of nc's
-// descriptor.
-func dupNonblock(nc *net.UDPConn) (int, error) {
-	rc, err := nc.SyscallConn()
-	if err != nil {
-		return -1, err
-	}
-	fd := -1
-	var serr error
-	cerr := rc.Control(func(s uintptr) {
-		if fd, serr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0); serr != nil {
-			return
-		}
-		if serr = unix.SetNonblock(fd, true); serr != nil {
-			_ = unix.Close(fd)
-		}
-	})
-	switch {
-	case cerr != nil:
-		return -1, cerr
-	case serr != nil:
-		return -1, os.NewSyscallError("fcntl", serr)
-	}
-	return fd, nil
-}
-
-// socketFamily reports the address family of the socket fd (from its
-// bound address: SO_DOMAIN is not on every system).
-func socketFamily(fd int) int {
-	if sa, err := unix.Getsockname(fd); err == nil {
-		if _, ok := sa.(*unix.SockaddrInet4); ok {
-			return unix.AF_INET
-		}
-	}
-	return unix.AF_INET6
-}
 
 // LocalAddr returns the local address, a *net.UDPAddr (usocket's
 // GET-LOCAL-NAME).

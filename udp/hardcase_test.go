@@ -87,7 +87,7 @@ func TestCloseIsSynchronous(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		fd := c.fd.Sysfd
+		fd := osFD(t, c.fd.Sysfd)
 		ino := testkit.Inode(t, fd)
 		if err := c.Close(); err != nil {
 			t.Fatal(err)
@@ -112,7 +112,8 @@ func TestCloseFromCallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fd, ino := c.fd.Sysfd, testkit.Inode(t, c.fd.Sysfd)
+	fd := osFD(t, c.fd.Sysfd)
+	ino := testkit.Inode(t, fd)
 	done := make(chan error, 1)
 	if err := c.w.Execute(func() { done <- c.Close() }); err != nil {
 		t.Fatal(err)
@@ -211,7 +212,7 @@ func TestDroppedConnIsClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fd := c.fd.Sysfd
+	fd := osFD(t, c.fd.Sysfd)
 	ino := testkit.Inode(t, fd)
 	c = nil
 	deadline := time.Now().Add(hardTimeout)

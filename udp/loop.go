@@ -116,4 +116,4 @@ func (c *conn) resumeLocked() {
 }
 
 // readAgain runs on the loop after a resume.
-func (c *conn) readAgain() { (*loopSide)(c).OnReadable(c.w) }
+func (c *conn) readAgain() { (*loopSide)(c).OnReadable(nil) }

@@ -57,8 +57,9 @@ func (c *Conn) Control(f func(fd uintptr)) error {
 		return c.closedError("control")
 	}
 	defer c.fd.Release()
-	c.fd.RunUser(func(fd int) { f(uintptr(fd)) })
-	return nil
+	var err error
+	c.fd.RunUser(func(fd int) { err = rawControl(fd, f) })
+	return err
 }
 
 func (c *Conn) setInt(name string, opt, v int) error {
@@ -66,7 +67,11 @@ func (c *Conn) setInt(name string, opt, v int) error {
 		return c.closedError("set")
 	}
 	defer c.fd.Release()
-	if err := unix.SetsockoptInt(c.fd.Sysfd, unix.SOL_SOCKET, opt, v); err != nil {
+	var err error
+	if cerr := rawControl(c.fd.Sysfd, func(fd uintptr) { err = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, opt, v) }); cerr != nil {
+		return c.opError("set", netip.AddrPort{}, cerr)
+	}
+	if err != nil {
 		return c.opError("set", netip.AddrPort{}, os.NewSyscallError("setsockopt "+name, err))
 	}
 	return nil
@@ -77,7 +82,11 @@ func (c *Conn) getInt(name string, opt int) (int, error) {
 		return 0, c.closedError("get")
 	}
 	defer c.fd.Release()
-	v, err := unix.GetsockoptInt(c.fd.Sysfd, unix.SOL_SOCKET, opt)
+	var v int
+	var err error
+	if cerr := rawControl(c.fd.Sysfd, func(fd uintptr) { v, err = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, opt) }); cerr != nil {
+		return 0, c.opError("get", netip.AddrPort{}, cerr)
+	}
 	if err != nil {
 		return 0, c.opError("get", netip.AddrPort{}, os.NewSyscallError("getsockopt "+name, err))
 	}

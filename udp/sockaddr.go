@@ -1,3 +1,5 @@
+//go:build !windows && !usocket_netstd
+
 package udp
 
 import (

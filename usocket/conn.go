@@ -106,7 +106,7 @@ func startConn(r *reactor.Reactor, fd int, raddr, laddr netip.AddrPort, limit in
 func (c *conn) start(r *reactor.Reactor, fd, limit int) (*Conn, error) {
 	if limit > 0 {
 		if err := optRcvBuf.set(fd, limit); err != nil {
-			_ = unix.Close(fd)
+			closeFD(fd)
 			return nil, err
 		}
 	}
@@ -288,7 +288,7 @@ func (c *conn) close(abort bool) error {
 		return c.opError("close", net.ErrClosed)
 	}
 	if abort && c.fd.Acquire() {
-		_ = unix.SetsockoptLinger(c.fd.Sysfd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+		resetFD(c.fd.Sysfd)
 		c.fd.Release()
 	}
 	c.finish() // wake parked calls first: they leave at once

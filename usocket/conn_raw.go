@@ -20,10 +20,7 @@ type rawConn struct{ c *Conn }
 
 // Control calls f with the descriptor while it is guaranteed open.
 func (r rawConn) Control(f func(fd uintptr)) error {
-	return r.c.control("raw-control", func(fd int) error {
-		f(uintptr(fd))
-		return nil
-	})
+	return r.c.control("raw-control", func(fd int) error { return rawControl(fd, f) })
 }
 
 // Read is not supported: Conn.Read owns the descriptor's reads.

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix && !usocket_netstd
 
 package usocket
 
@@ -38,6 +38,19 @@ func (o sockopt) get(fd int) (int, error) {
 	}
 	return v, nil
 }
+
+// listenReuse sets SO_REUSEADDR as configured, and SO_REUSEPORT if
+// asked, on a socket before bind.
+func listenReuse(fd int, reuse, reusePort bool) error {
+	err := optReuseAddr.set(fd, boolInt(reuse))
+	if err == nil && reusePort {
+		err = optReusePort.set(fd, 1)
+	}
+	return err
+}
+
+// getRaw is get: handles are descriptors here.
+func (o sockopt) getRaw(fd int) (int, error) { return o.get(fd) }
 
 func (o sockopt) set(fd, v int) error {
 	if err := unix.SetsockoptInt(fd, o.level, o.name, v); err != nil {

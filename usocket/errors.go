@@ -160,8 +160,9 @@ var (
 // Insufficient-implementation conditions.
 var (
 	// ErrUnsupported is usocket's UNSUPPORTED: the feature exists but not in
-	// the requested form.
-	ErrUnsupported error = newKind("unsupported", "unsupported", rootImpl)
+	// the requested form (or not on this backend). It also matches the
+	// standard library's errors.ErrUnsupported.
+	ErrUnsupported error = newKind("unsupported", "unsupported", rootImpl).withAlso(errors.ErrUnsupported)
 	// ErrUnimplemented is usocket's UNIMPLEMENTED, for example an unknown
 	// socket option name (see [ParseOptionName]).
 	ErrUnimplemented error = newKind("unimplemented", "unimplemented", rootImpl)

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix && !usocket_netstd
 
 package usocket
 
@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"github.com/usocket-go/usocket/internal/fdlife"
+	"github.com/usocket-go/usocket/internal/sock"
 	"github.com/usocket-go/usocket/reactor"
 	"golang.org/x/sys/unix"
 )
@@ -95,4 +96,32 @@ func pollNow(fd int, events int16) bool {
 			return n > 0
 		}
 	}
+}
+
+// closeFD closes fd.
+func closeFD(fd int) { _ = unix.Close(fd) }
+
+// resetFD makes closing fd send an RST (SO_LINGER 0).
+func resetFD(fd int) {
+	_ = unix.SetsockoptLinger(fd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
+}
+
+// listenBacklog sets a listening socket's backlog.
+func listenBacklog(fd, n int) error {
+	if err := unix.Listen(fd, n); err != nil {
+		return os.NewSyscallError("listen", err)
+	}
+	return nil
+}
+
+// acceptFD accepts a connection (non-blocking, close-on-exec).
+func acceptFD(fd int) (int, unix.Sockaddr, error) { return sock.Accept(fd) }
+
+// localSockaddr is the socket's local address (getsockname).
+func localSockaddr(fd int) (unix.Sockaddr, error) { return unix.Getsockname(fd) }
+
+// rawControl runs f with the descriptor itself.
+func rawControl(fd int, f func(fd uintptr)) error {
+	f(uintptr(fd))
+	return nil
 }

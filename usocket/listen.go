@@ -13,7 +13,6 @@ import (
 
 	"github.com/usocket-go/usocket/internal/deadline"
 	"github.com/usocket-go/usocket/internal/fdlife"
-	"github.com/usocket-go/usocket/internal/sock"
 	"github.com/usocket-go/usocket/internal/sockaddr"
 	"github.com/usocket-go/usocket/internal/unix"
 	"github.com/usocket-go/usocket/internal/wake"
@@ -125,9 +124,9 @@ func (l *listener) open(ctx context.Context, network, address string, backlog in
 		return fail(err)
 	}
 	if backlog > 0 {
-		if err := unix.Listen(fd, backlog); err != nil {
-			_ = unix.Close(fd)
-			return fail(os.NewSyscallError("listen", err))
+		if err := listenBacklog(fd, backlog); err != nil {
+			closeFD(fd)
+			return fail(err)
 		}
 	}
 	l.fd.Init(fd)
@@ -200,11 +199,7 @@ var (
 // control sets SO_REUSEADDR as configured, before bind.
 func (l *listener) control(_, _ string, c syscall.RawConn) error {
 	var serr error
-	if err := c.Control(func(fd uintptr) {
-		if serr = optReuseAddr.set(int(fd), boolInt(l.reuse)); serr == nil && l.reusePort {
-			serr = optReusePort.set(int(fd), 1)
-		}
-	}); err != nil {
+	if err := c.Control(func(fd uintptr) { serr = listenReuse(int(fd), l.reuse, l.reusePort) }); err != nil {
 		return err
 	}
 	return serr
@@ -241,7 +236,7 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 			return nil, NewTimeoutError("accept", l.network(), nil, l.netAddr())
 		}
 		seq := l.rd.Seq() // before accept: an edge after it is not lost
-		fd, sa, err := sock.Accept(l.fd.Sysfd)
+		fd, sa, err := acceptFD(l.fd.Sysfd)
 		switch err {
 		case nil:
 			return l.startConn(fd, sa)
@@ -270,7 +265,7 @@ func (l *listener) startConn(fd int, sa unix.Sockaddr) (*Conn, error) {
 		return l.startUnixConn(fd, sa)
 	}
 	var laddr netip.AddrPort
-	if ls, err := unix.Getsockname(fd); err == nil {
+	if ls, err := localSockaddr(fd); err == nil {
 		laddr = sockaddr.FromSockaddr(ls)
 	}
 	_ = optNoDelay.set(fd, 1) // usocket's default, and the standard library's

@@ -1,3 +1,5 @@
+//go:build linux && !usocket_netstd
+
 package usocket
 
 import "golang.org/x/sys/unix"

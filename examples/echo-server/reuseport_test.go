@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/usocket-go/usocket/examples/internal/exampletest"
@@ -15,6 +16,13 @@ func TestReusePortSharesThePort(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.mode+"-"+tc.proto, func(t *testing.T) {
 			args := []string{"-mode", tc.mode, "-proto", tc.proto, "-loops", "1"}
+			if tc.mode == "reactor" && !reactorReusePort {
+				code, _, stderr := exampletest.Run(t, run, append(args, "-addr", "127.0.0.1:0", "-reuseport")...)
+				if code != exitError || !strings.Contains(stderr, "not supported") {
+					t.Fatalf("-reuseport on the net backend: exit %d, stderr %q; want exit %d and the unsupported error", code, stderr, exitError)
+				}
+				return
+			}
 			first := exampletest.Start(t, run, append(args, "-addr", "127.0.0.1:0", "-reuseport")...)
 			if code, _, stderr := exampletest.Run(t, run, append(args, "-addr", first.Addr)...); code != exitError {
 				t.Fatalf("second server without -reuseport: exit %d, want %d (address in use); stderr: %s", code, exitError, stderr)

@@ -65,7 +65,7 @@ func TestChurn19000(t *testing.T) {
 	ctx := testCtx(t)
 	srv, err := handler.Serve(ctx, "tcp4", churnLoopbacks[0]+":0", h, &handler.ServeOptions{
 		ReactorOptions: []reactor.Option{reactor.WithLoops(2), reactor.WithErrorHook(sink.hook)},
-		ListenOptions:  []reactor.ListenOption{reactor.WithBacklog(4096)},
+		ListenOptions:  bigBacklog,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +79,7 @@ func TestChurn19000(t *testing.T) {
 	addrs := []string{srv.Addr().String()}
 	var extra []*reactor.Listener
 	for _, ip := range churnLoopbacks[1:] {
-		ln, err := srv.Reactor().Listen(ctx, "tcp4", ip+":0", h, reactor.WithBacklog(4096))
+		ln, err := srv.Reactor().Listen(ctx, "tcp4", ip+":0", h, bigBacklog...)
 		if err != nil {
 			t.Fatalf("listen on %s: %v", ip, err)
 		}

@@ -3,8 +3,6 @@ package fdlife
 import (
 	"sync/atomic"
 
-	"github.com/usocket-go/usocket/internal/unix"
-
 	"github.com/usocket-go/usocket/internal/fdref"
 )
 
@@ -79,7 +77,7 @@ func (f *FD) destroy() {
 	if w := f.w.Load(); w != nil {
 		_ = (*w).Release() // an error: the loop unregistered it already
 	}
-	_ = unix.Close(f.Sysfd)
+	closeSysfd(f.Sysfd)
 	close(f.gone)
 }
 

@@ -27,6 +27,7 @@ const (
 	EAGAIN       = unix.EAGAIN
 	EINTR        = unix.EINTR
 	EBADF        = unix.EBADF
+	EINVAL       = unix.EINVAL
 	ECONNABORTED = unix.ECONNABORTED
 	ECONNRESET   = unix.ECONNRESET
 	EPIPE        = unix.EPIPE
@@ -48,6 +49,7 @@ const (
 	SO_REUSEADDR        = unix.SO_REUSEADDR
 	SO_REUSEPORT        = unix.SO_REUSEPORT
 	SO_SNDBUF           = unix.SO_SNDBUF
+	SO_KEEPALIVE        = unix.SO_KEEPALIVE
 	IPPROTO_TCP         = unix.IPPROTO_TCP
 	TCP_NODELAY         = unix.TCP_NODELAY
 	SHUT_RD             = unix.SHUT_RD

@@ -77,6 +77,7 @@ const (
 	EAGAIN       = syscall.EAGAIN
 	EINTR        = syscall.EINTR
 	EBADF        = syscall.EBADF
+	EINVAL       = syscall.EINVAL
 	ECONNABORTED = syscall.ECONNABORTED
 	ECONNRESET   = syscall.ECONNRESET
 	EPIPE        = syscall.EPIPE
@@ -99,6 +100,7 @@ const (
 	SO_REUSEADDR        = 0x2
 	SO_REUSEPORT        = 0xf
 	SO_SNDBUF           = 0x7
+	SO_KEEPALIVE        = 0x9
 	IPPROTO_TCP         = 0x6
 	TCP_NODELAY         = 0x1
 	SHUT_RD             = 0x0

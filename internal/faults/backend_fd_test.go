@@ -1,0 +1,12 @@
+//go:build !windows && !usocket_netstd
+
+package faults
+
+import "github.com/usocket-go/usocket/reactor"
+
+// facadeDupsDescriptor: on the fd backends a facade socket takes a
+// duplicate of the standard library's descriptor, one more descriptor.
+const facadeDupsDescriptor = true
+
+// bigBacklog asks for a deep listen backlog where the backend can.
+var bigBacklog = []reactor.ListenOption{reactor.WithBacklog(4096)}
