@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -181,14 +182,20 @@ func BenchmarkTLSEcho(b *testing.B) {
 	}
 }
 
-// idleConns is how many connections BenchmarkTLSIdleMemory holds open.
-const idleConns = 2000
+// idleConns is how many connections BenchmarkTLSIdleMemory holds open:
+// -tls.idleconns=10000 for the scale (each process holds one end,
+// within the limit of 20,000 open files).
+var idleConns = flag.Int("tls.idleconns", 2000, "connections BenchmarkTLSIdleMemory holds open (1 to 19000)")
 
 // BenchmarkTLSIdleMemory opens idleConns TLS connections to a server in a
 // child process, each handshaken and past one 64 B echo, and reports the
 // server's memory per connection: the growth of its Go heap and stacks
 // (HeapInuse+StackInuse after a GC), and of its RSS.
 func BenchmarkTLSIdleMemory(b *testing.B) {
+	n := *idleConns
+	if n < 1 || n > 19000 {
+		b.Fatalf("-tls.idleconns=%d: want 1 to 19000 (the open-file limit is 20,000)", n)
+	}
 	for _, s := range benchServers {
 		b.Run(s.name, func(b *testing.B) {
 			child, err := startBenchChild(s.name)
@@ -197,7 +204,7 @@ func BenchmarkTLSIdleMemory(b *testing.B) {
 			}
 			defer child.stop()
 			goBefore, rssBefore := child.mem(b)
-			cs := benchDial(b, child.addr, idleConns)
+			cs := benchDial(b, child.addr, n)
 			defer closeAll(cs)
 			msg, buf := make([]byte, 64), make([]byte, 64)
 			for _, c := range cs {
@@ -207,8 +214,8 @@ func BenchmarkTLSIdleMemory(b *testing.B) {
 				}
 			}
 			goAfter, rssAfter := child.mem(b)
-			b.ReportMetric(float64(goAfter-goBefore)/idleConns, "goB/conn")
-			b.ReportMetric(float64(rssAfter-rssBefore)/idleConns, "rssB/conn")
+			b.ReportMetric(float64(goAfter-goBefore)/float64(n), "goB/conn")
+			b.ReportMetric(float64(rssAfter-rssBefore)/float64(n), "rssB/conn")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
