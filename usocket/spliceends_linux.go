@@ -1,3 +1,5 @@
+//go:build !usocket_netstd
+
 package usocket
 
 import (
