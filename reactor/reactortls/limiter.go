@@ -46,6 +46,11 @@ func (l *limiter) acquire(t *tlsConn) bool {
 // waiting for a slot.
 var testHookWaiting func()
 
+// testHookExecuteFailed, set only by tests, runs in handOn after a granted
+// waiter turned out closed, before the limiter is locked again: it widens
+// the window in which that waiter's OnClose hands the slot on first.
+var testHookExecuteFailed func(w *tlsConn)
+
 // release frees t's slot (t's handshake ended), handing it to a waiter.
 func (l *limiter) release(t *tlsConn) {
 	l.mu.Lock()
@@ -64,12 +69,15 @@ func (l *limiter) handOn() {
 		if w.c.Execute(w.startFn) == nil {
 			return
 		}
+		if testHookExecuteFailed != nil {
+			testHookExecuteFailed(w)
+		}
 		l.mu.Lock() // the waiter closed meanwhile: its OnClose saw it granted
-		if w.slot == slotGranted {
-			w.slot = slotNone
-		} else {
+		if w.slot != slotGranted {
+			l.mu.Unlock()
 			return // OnClose already handed the slot on
 		}
+		w.slot = slotNone
 	}
 	l.free++
 	l.mu.Unlock()
