@@ -54,6 +54,7 @@ type poller struct {
 	state   atomic.Int32  // waitNone, waitBlock or waitPark, for the watchdog
 	rescued atomic.Uint64 // parks the watchdog ended that had events ready
 	kicked  atomic.Uint64 // the wait the watchdog last ended
+	stall   *stallWatch   // the reactor's watchdog, rung by a park while it sleeps
 
 	tasks  queue.AsyncTaskQueue
 	ran    atomic.Uint64 // tasks run, for Stats
@@ -254,6 +255,9 @@ func (p *poller) wait() error {
 // borrower (lend_linux.go) park this way.
 func (p *poller) parkEpoll(wait uint64) error {
 	p.state.Store(waitPark)
+	if p.stall != nil {
+		p.stall.ring()
+	}
 	// RawConn.Read tries first without blocking; if nothing is ready,
 	// the goroutine parks until epfd becomes readable and tries again.
 	err := p.raw.Read(p.tryFn)

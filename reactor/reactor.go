@@ -50,10 +50,10 @@ func New(opts ...Option) (*Reactor, error) {
 		r.loops = append(r.loops, l)
 	}
 	r.wg.Add(len(r.loops))
+	r.startStallWatch() // before the loops run: they ring it
 	for _, l := range r.loops {
 		go l.serve()
 	}
-	r.startStallWatch()
 	return r, nil
 }
 

@@ -5,6 +5,7 @@ package reactor
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,9 +34,28 @@ const defaultStallInterval = 500 * time.Millisecond
 // and two atomic stores per blocking wait; an idle loop parked in the Go
 // poller is woken about once a second, after which it blocks in
 // epoll_wait (IdleWaitAuto) or parks again (IdleWaitPark).
+//
+// The watchdog sleeps without a timer while no loop is parked in the Go
+// poller (a reactor of callback handlers blocks in epoll_wait and never
+// parks there): a pending Go timer would make every idle thread of the
+// process wait in the runtime's netpoll instead of on a futex, and each
+// wake-up of the loop goroutine cost a netpoll break, about a fifth more
+// CPU per round trip in the benchmark matrix. A loop that parks while the
+// watchdog sleeps rings its bell (one atomic load per park otherwise).
 type stallWatch struct {
 	stop chan struct{}
 	done chan struct{}
+
+	sleeping atomic.Bool   // no timer: a loop that parks must ring
+	bell     chan struct{} // rung by the first park while sleeping
+}
+
+// ring wakes a sleeping watchdog; called by a loop as it parks in the Go
+// poller, after it published that it does (poller.state).
+func (w *stallWatch) ring() {
+	if w.sleeping.Load() && w.sleeping.CompareAndSwap(true, false) {
+		w.bell <- struct{}{} // cap 1, and only the CAS winner sends
+	}
 }
 
 func (r *Reactor) startStallWatch() {
@@ -43,8 +63,11 @@ func (r *Reactor) startStallWatch() {
 	if every <= 0 {
 		every = defaultStallInterval
 	}
-	w := &stallWatch{stop: make(chan struct{}), done: make(chan struct{})}
+	w := &stallWatch{stop: make(chan struct{}), done: make(chan struct{}), bell: make(chan struct{}, 1)}
 	r.stall = w
+	for _, l := range r.loops {
+		l.poller.stall = w
+	}
 	go w.run(r.loops, every)
 }
 
@@ -69,6 +92,15 @@ func (w *stallWatch) run(loops []*loop, every time.Duration) {
 			return
 		case <-t.C:
 		}
+		if !anyParked(loops) {
+			t.Stop()
+			if !w.sleep(loops) {
+				return
+			}
+			clear(suspect)
+			t.Reset(every)
+			continue
+		}
 		for i, l := range loops {
 			if n := l.poller.rescued.Load(); n != rescued[i] {
 				rescued[i] = n
@@ -85,6 +117,33 @@ func (w *stallWatch) run(loops []*loop, every time.Duration) {
 				l.poller.kick(wait)
 			}
 		}
+	}
+}
+
+// anyParked reports whether a loop is parked in the Go poller now.
+func anyParked(loops []*loop) bool {
+	for _, l := range loops {
+		if _, state := l.poller.parkState(); state == waitPark {
+			return true
+		}
+	}
+	return false
+}
+
+// sleep waits, without a timer, until a loop parks; false when stopped.
+// It announces that it sleeps, then looks again, as the loops publish
+// that they park, then look at the flag (ring): one of the two sees the
+// other.
+func (w *stallWatch) sleep(loops []*loop) bool {
+	w.sleeping.Store(true)
+	if anyParked(loops) && w.sleeping.CompareAndSwap(true, false) {
+		return true // a loop parked meanwhile and did not ring
+	}
+	select {
+	case <-w.stop:
+		return false
+	case <-w.bell:
+		return true
 	}
 }
 
