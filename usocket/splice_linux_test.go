@@ -10,7 +10,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -421,32 +423,8 @@ func TestSpliceCloseDuringReadFrom(t *testing.T) {
 				go func() { _, _ = feed.Write(payload(1 << 20)) }()
 			}
 			_ = d.SetWriteDeadline(time.Now().Add(testTimeout))
-			parked := make(chan struct{})
-			hook := func(op string) {
-				if op == "splice" || op == "readfrom" {
-					select {
-					case <-parked:
-					default:
-						close(parked)
-					}
-				}
-			}
-			testHookAfterEAGAIN.Store(&hook)
-			t.Cleanup(func() { testHookAfterEAGAIN.Store(nil) })
-			res := make(chan error, 1)
-			go func() { _, err := d.ReadFrom(src); res <- err }()
-			testkit.WaitFor(t, parked, "ReadFrom to wait", testTimeout)
-			closed := closeAsync(d)
-			select {
-			case err := <-res:
-				if !errors.Is(err, net.ErrClosed) {
-					t.Fatalf("ReadFrom after Close: %v, want net.ErrClosed", err)
-				}
-			case <-time.After(testTimeout):
-				_ = src.Close() // unpark it, for goleak
-				t.Fatal("ReadFrom still parked after Close")
-			}
-			<-closed
+			closeWhileParked(t, "ReadFrom", []string{"splice", "readfrom"},
+				func() error { _, err := d.ReadFrom(src); return err }, d, func() { _ = src.Close() })
 			_ = feed.Close()
 		})
 	}
@@ -457,30 +435,36 @@ func TestSpliceCloseDuringReadFrom(t *testing.T) {
 func TestSpliceCloseDuringWriteTo(t *testing.T) {
 	feed, src := connPair(t)
 	d, _ := netPair(t)
+	closeWhileParked(t, "WriteTo", []string{"splice"},
+		func() error { _, err := src.WriteTo(d); return err }, src, func() { _ = feed.Close() })
+}
+
+// closeWhileParked starts call, waits until it parks (the EAGAIN hook sees
+// one of ops), closes c under it and checks that call ends with
+// net.ErrClosed; unpark frees it if it does not, for goleak.
+func closeWhileParked(t *testing.T, what string, ops []string, call func() error, c *Conn, unpark func()) {
+	t.Helper()
 	parked := make(chan struct{})
+	var once sync.Once
 	hook := func(op string) {
-		if op == "splice" {
-			select {
-			case <-parked:
-			default:
-				close(parked)
-			}
+		if slices.Contains(ops, op) {
+			once.Do(func() { close(parked) })
 		}
 	}
 	testHookAfterEAGAIN.Store(&hook)
 	t.Cleanup(func() { testHookAfterEAGAIN.Store(nil) })
 	res := make(chan error, 1)
-	go func() { _, err := src.WriteTo(d); res <- err }()
-	testkit.WaitFor(t, parked, "WriteTo to wait", testTimeout)
-	closed := closeAsync(src)
+	go func() { res <- call() }()
+	testkit.WaitFor(t, parked, what+" to wait", testTimeout)
+	closed := closeAsync(c)
 	select {
 	case err := <-res:
 		if !errors.Is(err, net.ErrClosed) {
-			t.Fatalf("WriteTo after Close: %v, want net.ErrClosed", err)
+			t.Fatalf("%s after Close: %v, want net.ErrClosed", what, err)
 		}
 	case <-time.After(testTimeout):
-		_ = feed.Close() // unpark it, for goleak
-		t.Fatal("WriteTo still parked after Close")
+		unpark()
+		t.Fatalf("%s still parked after Close", what)
 	}
 	<-closed
 }

@@ -124,21 +124,7 @@ func tortureReadFrom(t *testing.T, s source, size int, limit int64, cut int, how
 	}
 	got := readDisrupting(a, d, cut, how)
 	_ = d.SetWriteDeadline(time.Now().Add(testTimeout))
-	res := make(chan error, 1)
-	var n int64
-	go func() {
-		var err error
-		n, err = d.ReadFrom(r)
-		res <- err
-	}()
-	var err error
-	select {
-	case err = <-res:
-	case <-time.After(testTimeout):
-		_ = feed.Close()
-		_ = d.Close()
-		t.Fatal("ReadFrom did not return")
-	}
+	n, err := boundedCopy(t, "ReadFrom", func() (int64, error) { return d.ReadFrom(r) }, feed, d)
 	_ = d.CloseWrite()
 	_ = feed.Close() // a limited or disrupted transfer leaves the feeder writing
 	if c, ok := src.(io.Closer); ok {
@@ -155,23 +141,33 @@ func tortureWriteTo(t *testing.T, size, cut int, how string) {
 	fed := feedAll(t, feed, data)
 	got := readDisrupting(a, src, cut, how)
 	_ = src.SetReadDeadline(time.Now().Add(testTimeout))
-	res := make(chan error, 1)
-	var n int64
-	go func() {
-		var err error
-		n, err = src.WriteTo(d)
-		res <- err
-	}()
-	var err error
-	select {
-	case err = <-res:
-	case <-time.After(testTimeout):
-		_ = feed.Close()
-		_ = src.Close()
-		t.Fatal("WriteTo did not return")
-	}
+	n, err := boundedCopy(t, "WriteTo", func() (int64, error) { return src.WriteTo(d) }, feed, src)
 	_ = d.CloseWrite()
 	_ = feed.Close()
 	<-fed
 	checkOutcome(t, how, n, err, <-got, data)
+}
+
+// boundedCopy runs a ReadFrom or WriteTo and waits for it within
+// testTimeout; if it does not return, closing feed and c frees it.
+func boundedCopy(t *testing.T, what string, call func() (int64, error), feed io.Closer, c *Conn) (int64, error) {
+	t.Helper()
+	type result struct {
+		n   int64
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		n, err := call()
+		res <- result{n, err}
+	}()
+	select {
+	case r := <-res:
+		return r.n, r.err
+	case <-time.After(testTimeout):
+		_ = feed.Close()
+		_ = c.Close()
+		t.Fatalf("%s did not return", what)
+		return 0, nil
+	}
 }
