@@ -19,18 +19,6 @@ func shutdown(fd, how int) error {
 	return nil
 }
 
-// sockopt is one boolean or integer socket option.
-type sockopt struct{ level, name int }
-
-var (
-	optNoDelay   = sockopt{unix.IPPROTO_TCP, unix.TCP_NODELAY}
-	optKeepAlive = sockopt{unix.SOL_SOCKET, unix.SO_KEEPALIVE}
-	optReuseAddr = sockopt{unix.SOL_SOCKET, unix.SO_REUSEADDR}
-	optReusePort = sockopt{unix.SOL_SOCKET, unix.SO_REUSEPORT}
-	optRcvBuf    = sockopt{unix.SOL_SOCKET, unix.SO_RCVBUF}
-	optSndBuf    = sockopt{unix.SOL_SOCKET, unix.SO_SNDBUF}
-)
-
 func (o sockopt) get(fd int) (int, error) {
 	v, err := unix.GetsockoptInt(fd, o.level, o.name)
 	if err != nil {

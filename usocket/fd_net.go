@@ -118,20 +118,6 @@ func shutdown(fd, how int) error {
 	return nil
 }
 
-// sockopt is one boolean or integer socket option, set on the socket's
-// own descriptor through netfd.Control (on Windows the calls fail with
-// syscall.EWINDOWS, which matches errors.ErrUnsupported).
-type sockopt struct{ level, name int }
-
-var (
-	optNoDelay   = sockopt{unix.IPPROTO_TCP, unix.TCP_NODELAY}
-	optKeepAlive = sockopt{unix.SOL_SOCKET, unix.SO_KEEPALIVE}
-	optReuseAddr = sockopt{unix.SOL_SOCKET, unix.SO_REUSEADDR}
-	optReusePort = sockopt{unix.SOL_SOCKET, unix.SO_REUSEPORT}
-	optRcvBuf    = sockopt{unix.SOL_SOCKET, unix.SO_RCVBUF}
-	optSndBuf    = sockopt{unix.SOL_SOCKET, unix.SO_SNDBUF}
-)
-
 func (o sockopt) get(fd int) (int, error) {
 	var v int
 	var err error
