@@ -15,3 +15,7 @@ var reusePortOpts = []ListenOption{WithReusePort()}
 // eventsAreTasks: on the fd backends readiness comes from the kernel, not
 // through the task queue, so Stats' TasksRun counts only queued work.
 const eventsAreTasks = false
+
+// sentUncounted: on the fd backends every byte the kernel took is counted
+// in BytesWritten when the write returns.
+const sentUncounted = 0
