@@ -16,6 +16,3 @@ var reusePortOpts = []ListenOption{WithReusePort()}
 // through the task queue, so Stats' TasksRun counts only queued work.
 const eventsAreTasks = false
 
-// sentUncounted: on the fd backends every byte the kernel took is counted
-// in BytesWritten when the write returns.
-const sentUncounted = 0

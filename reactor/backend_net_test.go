@@ -28,8 +28,3 @@ var reusePortOpts []ListenOption
 // (netsource.go), so Stats' TasksRun counts them too.
 const eventsAreTasks = true
 
-// sentUncounted: on the net backend a write goroutine's bytes are counted
-// when the loop next takes its result; a connection reset meanwhile (the
-// stats test's 1-byte "x" echo) leaves them sent but not counted. A known
-// gap of this development backend, noted on issue 14.
-const sentUncounted = 1

@@ -191,7 +191,6 @@ func (c *Conn) flush(hold bool) (owed bool) {
 			if !fromFile {
 				c.budgetSent(n)
 			}
-			c.loop.stats.bytesWritten.Add(uint64(n))
 			c.touch()
 		}
 		if err != nil && err != unix.EAGAIN && err != unix.EINTR {

@@ -7,10 +7,12 @@ import (
 	"io"
 	"net"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/usocket-go/usocket/internal/testkit"
+	"github.com/usocket-go/usocket/internal/unix"
 )
 
 // testTimeout bounds every blocking step of a test.
@@ -91,6 +93,33 @@ func dial(t *testing.T, addr net.Addr) *net.TCPConn {
 	c, err := net.DialTimeout(addr.Network(), addr.String(), testTimeout)
 	if err != nil {
 		t.Fatalf("dial %v: %v", addr, err)
+	}
+	_ = c.SetDeadline(time.Now().Add(testTimeout))
+	t.Cleanup(func() { _ = c.Close() })
+	return c.(*net.TCPConn)
+}
+
+// dialSmallRead dials addr with a receive buffer of size bytes, set
+// before the connection is made. Shrinking it after connect (SetReadBuffer)
+// leaves the peer's segment size fitted to the larger window it first saw:
+// Linux then sends only when its zero-window probe fires, every few hundred
+// milliseconds, and an echo through such a client all but stops. Seen on
+// the net backend with 16 KiB reads: a server socket with snd_wnd 31744
+// and mss 32768, rwnd-limited 100% of the time, in persist (ss -tmi).
+func dialSmallRead(t *testing.T, addr net.Addr, size int) *net.TCPConn {
+	t.Helper()
+	d := net.Dialer{Timeout: testTimeout, Control: func(_, _ string, rc syscall.RawConn) error {
+		var serr error
+		if err := rc.Control(func(fd uintptr) {
+			serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, size)
+		}); err != nil {
+			return err
+		}
+		return serr
+	}}
+	c, err := d.Dial(addr.Network(), addr.String())
+	if err != nil {
+		t.Fatalf("dial %v with SO_RCVBUF %d: %v", addr, size, err)
 	}
 	_ = c.SetDeadline(time.Now().Add(testTimeout))
 	t.Cleanup(func() { _ = c.Close() })

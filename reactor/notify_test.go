@@ -14,8 +14,7 @@ func TestNotifierRequestsQueueNoTask(t *testing.T) {
 	r, _ := newTestReactor(t, WithLoops(1), WithWriteWaterMarks(high, high/4))
 	h := &pausingEcho{blocked: make(chan struct{}), drained: make(chan struct{}, 1)}
 	ln := listen(t, r, h)
-	c := dial(t, ln.Addr())
-	_ = c.SetReadBuffer(16 << 10) // so the echo queues up on the server
+	c := dialSmallRead(t, ln.Addr(), 16<<10) // so the echo queues up on the server
 	_ = c.SetDeadline(time.Now().Add(testTimeout))
 	if _, err := c.Write([]byte("x")); err != nil {
 		t.Fatal(err)

@@ -49,8 +49,7 @@ func TestQueuedReadStaysNearHighWater(t *testing.T) {
 	r, _ := newTestReactor(t, WithLoops(1), WithWriteWaterMarks(high, high/4))
 	h := &pausingEcho{blocked: make(chan struct{})}
 	ln := listen(t, r, h)
-	c := dial(t, ln.Addr())
-	_ = c.SetReadBuffer(16 << 10) // fill the path quickly; nothing is read
+	c := dialSmallRead(t, ln.Addr(), 16<<10) // fill the path quickly; nothing is read
 	chunk := make([]byte, 64<<10)
 	_ = c.SetWriteDeadline(time.Now().Add(2 * time.Second))
 	var werr error

@@ -37,10 +37,16 @@ func (c *Conn) sysRead(b []byte) (int, error) { return unix.Read(c.fd, b) }
 
 func (c *Conn) sysWrite(b []byte) (int, error) { return unix.Write(c.fd, b) }
 
-// sysSend writes from the outbound queue.
-// sysSend sends from the head of the queue; fromFile says the bytes came
-// from a file region (SendFile), not from memory.
-func (c *Conn) sysSend() (n int, fromFile bool, err error) { return c.wq.send(c.fd, c.loop.iov) }
+// sysSend sends from the head of the queue, drops what the kernel took and
+// counts it in BytesWritten; fromFile says the bytes came from a file
+// region (SendFile), not from memory.
+func (c *Conn) sysSend() (n int, fromFile bool, err error) {
+	n, fromFile, err = c.wq.send(c.fd, c.loop.iov)
+	if n > 0 {
+		c.loop.stats.bytesWritten.Add(uint64(n))
+	}
+	return n, fromFile, err
+}
 
 func (c *Conn) sysShutdownWrite() { _ = unix.Shutdown(c.fd, unix.SHUT_WR) }
 
