@@ -57,7 +57,13 @@ func (w *Watcher) PollUntil(seq *atomic.Uint64, old uint64, done <-chan struct{}
 	return w.loop.poller.pollUntil(seq, old, done)
 }
 
-// WaitEnded ends the wait of a caller for which PollUntil returned false.
+// Waiting counts a caller about to park on w's edges without offering to
+// run the loop (a wait with a deadline): a lent loop is taken back at once,
+// so that its edges reach that caller without delay. WaitEnded ends it.
+func (w *Watcher) Waiting() { w.loop.poller.waiting() }
+
+// WaitEnded ends the wait of a caller for which PollUntil returned false,
+// or that Waiting counted.
 func (w *Watcher) WaitEnded() { w.loop.poller.waiters.Add(-1) }
 
 // Kick wakes a caller running w's loop through PollUntil, so that it

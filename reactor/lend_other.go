@@ -9,3 +9,6 @@ func (p *poller) pollUntil(*atomic.Uint64, uint64, <-chan struct{}) bool {
 	p.waiters.Add(1)
 	return false
 }
+
+// waiting counts the caller; the loop is never lent on this backend.
+func (p *poller) waiting() { p.waiters.Add(1) }

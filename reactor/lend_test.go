@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/usocket-go/usocket/internal/wake"
 )
 
 // lentLoop makes a one-loop reactor with a lendable edge watcher whose
@@ -162,5 +164,71 @@ func TestLendOnlyLendable(t *testing.T) {
 		if role := w.loop.poller.role.Load(); role != roleLoop {
 			t.Fatalf("role = %d with a plain watcher on the loop, want roleLoop", role)
 		}
+	}
+}
+
+// TestLendTimedWaiterTakesLoopBack: a caller whose wait has a deadline
+// does not borrow the loop; it parks by its own means and counts as
+// waiting, so a lent loop is taken back at once and reports its edge. It
+// used not to count: with nobody borrowing, its edge waited for the
+// backstop (here an hour).
+func TestLendTimedWaiterTakesLoopBack(t *testing.T) {
+	r, _, _, _ := lentLoop(t)
+	fd, peer := socketPair(t)
+	var e wake.Edge
+	w, err := r.WatchEdge(fd, &fdFuncs{readable: func(*Watcher) { e.Notify() }}, Lendable())
+	if err != nil {
+		t.Fatalf("WatchEdge: %v", err)
+	}
+	defer func() { _ = w.Release(); _ = unix.Close(fd) }()
+	waitRole(t, w, roleFree, "the loop lending itself again")
+	res := make(chan wake.Result, 1)
+	deadline := make(chan struct{}) // set, never passes
+	old := e.Seq()                  // before the write, as the facade reads it before its read
+	go func() { res <- e.Wait(old, wake.Stops{Deadline: deadline, Lender: w}) }()
+	if _, err := peer.Write([]byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := recv(t, res, "the timed wait to see its edge"); got != wake.Ready {
+		t.Fatalf("Wait = %v, want Ready", got)
+	}
+	if n := w.loop.poller.waiters.Load(); n != 0 {
+		t.Fatalf("waiters after the wait = %d, want 0", n)
+	}
+}
+
+// TestLendBackstopTakesLoopBack: a loop lent again and again, then left
+// unborrowed, is taken back by its goroutine once the backstop runs out,
+// though the backstop's timer is armed only at the first of those lends
+// (it re-arms for the rest when it fires early).
+func TestLendBackstopTakesLoopBack(t *testing.T) {
+	saved := lendBackstop
+	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
+	lendBackstop = 50 * time.Millisecond
+	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitLend))
+	fd, peer := socketPair(t)
+	seq := new(atomic.Uint64)
+	edge := func(*Watcher) { seq.Add(1) }
+	w, err := r.WatchEdge(fd, &fdFuncs{readable: edge, writable: edge}, Lendable())
+	if err != nil {
+		t.Fatalf("WatchEdge: %v", err)
+	}
+	defer func() { _ = w.Release(); _ = unix.Close(fd) }()
+	for i := range 20 {
+		waitRole(t, w, roleFree, "the loop lending itself")
+		old := seq.Load()
+		res := make(chan bool, 1)
+		go func() { res <- w.PollUntil(seq, old, nil) }()
+		if _, err := peer.Write([]byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+		if !recv(t, res, "PollUntil to return after the edge") && seq.Load() == old {
+			// Declined (the loop goroutine held it): counted as waiting.
+			w.WaitEnded()
+		}
+	}
+	waitRole(t, w, roleLoop, "the loop goroutine taking its loop back after the backstop")
+	if p := w.loop.poller; p.armed.Load() {
+		t.Fatal("backstop still armed after the loop was taken back")
 	}
 }

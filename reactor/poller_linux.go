@@ -36,8 +36,10 @@ var _ = [1]struct{}{}[evRead^unix.EPOLLIN|evWrite^unix.EPOLLOUT|evErr^unix.EPOLL
 // (lend.go, lend_linux.go).
 type poller struct {
 	lendState
-	backstop *time.Timer // lendBackstop, loop-owned but reset by borrowers
-	canLend  func() bool // the loop's lendable
+	backstop *time.Timer  // lendBackstop, loop-owned but armed by borrowers too
+	armed    atomic.Bool  // backstop is running
+	lentAt   atomic.Int64 // monotonic time of the last lend
+	canLend  func() bool  // the loop's lendable
 	dispatch func(fd int, gen uint32, ev uint32)
 	epfd     int
 	efd      int                // eventfd that wakes the loop for queued tasks
@@ -235,6 +237,12 @@ func (p *poller) wait() error {
 		p.park = false
 		return p.parkEpoll(wait)
 	}
+	return p.blockEpoll()
+}
+
+// blockEpoll blocks the thread in epoll_wait until events come, and fills
+// p.events. The loop goroutine and a borrower (lend_linux.go) block so.
+func (p *poller) blockEpoll() error {
 	p.state.Store(waitBlock)
 	for {
 		n, err := unix.EpollWait(p.epfd, p.events, -1)

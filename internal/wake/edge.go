@@ -48,13 +48,18 @@ func (e *Edge) Notify() {
 
 // Wait parks until an edge comes after seq (at once if one came already)
 // or one of s fires. With a Lender and no Deadline, Timeout or Cancel it
-// first offers to run the event loop itself (see Lender).
+// first offers to run the event loop itself; with one of them it is
+// counted as waiting (see Lender).
 func (e *Edge) Wait(seq uint64, s Stops) Result {
-	if s.Lender != nil && s.Deadline == nil && s.Timeout == nil && s.Cancel == nil {
-		if s.Lender.PollUntil(&e.seq, seq, s.Done) {
-			return s.wait(closedChan) // an edge came, or Done: Closed wins
+	if l := s.Lender; l != nil {
+		if s.Deadline == nil && s.Timeout == nil && s.Cancel == nil {
+			if l.PollUntil(&e.seq, seq, s.Done) {
+				return s.wait(closedChan) // an edge came, or Done: Closed wins
+			}
+		} else {
+			l.Waiting()
 		}
-		defer s.Lender.WaitEnded()
+		defer l.WaitEnded()
 	}
 	e.mu.Lock()
 	e.parked.Store(true) // announce, then re-check: Notify does the reverse

@@ -29,9 +29,10 @@ type Stops struct {
 	Cancel   <-chan struct{}  // the call's context ended
 
 	// Lender, if set, may run the event loop on the waiting goroutine
-	// (reactor.Watcher, see Lender). It is used only when Deadline,
-	// Timeout and Cancel are nil: whoever closes Done or notifies the
-	// Edge from outside the loop must then also Kick the Lender.
+	// (reactor.Watcher, see Lender). It does only when Deadline, Timeout
+	// and Cancel are nil: whoever closes Done or notifies the Edge from
+	// outside the loop must then also Kick the Lender. A wait with any of
+	// them parks and is counted as waiting (Lender.Waiting) instead.
 	Lender Lender
 }
 
@@ -44,7 +45,12 @@ type Lender interface {
 	// reports true; or, when the loop cannot be lent now, counts the
 	// caller as waiting and reports false at once.
 	PollUntil(seq *atomic.Uint64, old uint64, done <-chan struct{}) bool
-	// WaitEnded ends a wait for which PollUntil reported false.
+	// Waiting counts a caller that parks without offering to run the
+	// loop (its wait can expire or be cancelled): a loop lent to nobody
+	// is then taken back by its own goroutine, which reports the edge.
+	Waiting()
+	// WaitEnded ends a wait for which PollUntil reported false, or that
+	// Waiting counted.
 	WaitEnded()
 }
 
