@@ -15,4 +15,3 @@ var reusePortOpts = []ListenOption{WithReusePort()}
 // eventsAreTasks: on the fd backends readiness comes from the kernel, not
 // through the task queue, so Stats' TasksRun counts only queued work.
 const eventsAreTasks = false
-

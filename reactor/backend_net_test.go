@@ -27,4 +27,3 @@ var reusePortOpts []ListenOption
 // eventsAreTasks: on the net backend every readiness report is a task
 // (netsource.go), so Stats' TasksRun counts them too.
 const eventsAreTasks = true
-
