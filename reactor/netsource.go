@@ -3,8 +3,7 @@
 package reactor
 
 import (
-	"sync"
-
+	"github.com/usocket-go/usocket/internal/handles"
 	"github.com/usocket-go/usocket/internal/stepper"
 )
 
@@ -38,7 +37,7 @@ type netSource struct {
 func (s *netSource) init(step func() bool, drop func()) {
 	s.st.Init()
 	s.step, s.drop = step, drop
-	s.fd = handles.add(s)
+	s.fd = sources.Add(s)
 }
 
 // setInterest records the registration (on the loop) and arms the step,
@@ -97,7 +96,7 @@ func (s *netSource) run(p *poller) {
 // goroutine; only the first call counts.
 func (s *netSource) close() {
 	if s.st.Stop() {
-		handles.remove(s.fd)
+		sources.Remove(s.fd)
 	}
 }
 
@@ -131,42 +130,7 @@ func (s *netSource) notify() {
 	}
 }
 
-// handleTable gives each net source a small number, its "descriptor" in
-// the loops' tables; freed numbers are reused, and every registration on
-// one still gets its own generation.
-type handleTable struct {
-	mu   sync.Mutex
-	srcs []*netSource
-	free []int
-}
-
-var handles handleTable
-
-func (t *handleTable) add(s *netSource) int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if n := len(t.free); n > 0 {
-		fd := t.free[n-1]
-		t.free = t.free[:n-1]
-		t.srcs[fd] = s
-		return fd
-	}
-	t.srcs = append(t.srcs, s)
-	return len(t.srcs) - 1
-}
-
-func (t *handleTable) get(fd int) *netSource {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if fd < 0 || fd >= len(t.srcs) {
-		return nil
-	}
-	return t.srcs[fd]
-}
-
-func (t *handleTable) remove(fd int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.srcs[fd] = nil
-	t.free = append(t.free, fd)
-}
+// sources gives each net source a small number, its "descriptor" in the
+// loops' tables; freed numbers are reused, and every registration on one
+// still gets its own generation.
+var sources handles.Table[netSource]

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/handles"
 	"github.com/usocket-go/usocket/internal/stepper"
 	"github.com/usocket-go/usocket/internal/unix"
 )
@@ -46,45 +47,20 @@ type sock struct {
 }
 
 // table maps handles to sockets; freed numbers are reused.
-var table struct {
-	sync.Mutex
-	socks []*sock
-	free  []int
-}
+var table handles.Table[sock]
 
-func add(s *sock) int {
-	table.Lock()
-	defer table.Unlock()
-	if n := len(table.free); n > 0 {
-		h := table.free[n-1]
-		table.free = table.free[:n-1]
-		table.socks[h] = s
-		return h
-	}
-	table.socks = append(table.socks, s)
-	return len(table.socks) - 1
-}
-
+// get returns the socket h names: unix.EBADF if none.
 func get(h int) (*sock, error) {
-	table.Lock()
-	defer table.Unlock()
-	if h < 0 || h >= len(table.socks) || table.socks[h] == nil {
-		return nil, unix.EBADF
+	if s := table.Get(h); s != nil {
+		return s, nil
 	}
-	return table.socks[h], nil
-}
-
-func remove(h int) {
-	table.Lock()
-	defer table.Unlock()
-	table.socks[h] = nil
-	table.free = append(table.free, h)
+	return nil, unix.EBADF
 }
 
 // Conn makes a handle for a connected stream socket and starts reading it.
 func Conn(nc net.Conn) int {
 	s := &sock{nc: nc, rbuf: make([]byte, bufSize)}
-	h := add(s)
+	h := table.Add(s)
 	s.start(s.readStep)
 	return h
 }
@@ -92,7 +68,7 @@ func Conn(nc net.Conn) int {
 // Listener makes a handle for a listener and starts accepting on it.
 func Listener(ln net.Listener) int {
 	s := &sock{ln: ln}
-	h := add(s)
+	h := table.Add(s)
 	s.start(s.acceptStep)
 	return h
 }
@@ -350,7 +326,7 @@ func Close(h int) error {
 	if err != nil {
 		return err
 	}
-	remove(h)
+	table.Remove(h)
 	s.mu.Lock()
 	s.closed = true
 	s.rd, s.wr = nil, nil

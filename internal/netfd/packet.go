@@ -18,7 +18,7 @@ const maxDatagram = 1 << 16
 // was taken.
 func Packet(pc *net.UDPConn) int {
 	s := &sock{pc: pc, rbuf: make([]byte, maxDatagram)}
-	h := add(s)
+	h := table.Add(s)
 	s.start(s.receiveStep)
 	return h
 }
