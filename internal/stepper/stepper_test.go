@@ -5,6 +5,13 @@ import (
 	"time"
 )
 
+// newStepper returns a stepper ready to Run.
+func newStepper() *Stepper {
+	s := new(Stepper)
+	s.Init()
+	return s
+}
+
 // start runs s with a step that reports each step on steps and ends after
 // the step numbered last; done closes when Run returns.
 func start(s *Stepper, last int) (steps chan int, done chan struct{}) {
@@ -34,9 +41,8 @@ func waitFor[T any](t *testing.T, c <-chan T) T {
 }
 
 func TestStepPerKick(t *testing.T) {
-	var s Stepper
-	s.Init()
-	steps, done := start(&s, 0)
+	s := newStepper()
+	steps, done := start(s, 0)
 	for want := 1; want <= 3; want++ {
 		s.Kick()
 		if got := waitFor(t, steps); got != want {
@@ -53,9 +59,8 @@ func TestStepPerKick(t *testing.T) {
 }
 
 func TestLastStepEndsRun(t *testing.T) {
-	var s Stepper
-	s.Init()
-	steps, done := start(&s, 1)
+	s := newStepper()
+	steps, done := start(s, 1)
 	s.Kick()
 	waitFor(t, steps)
 	waitFor(t, done)
@@ -66,9 +71,8 @@ func TestLastStepEndsRun(t *testing.T) {
 }
 
 func TestStopBeforeKick(t *testing.T) {
-	var s Stepper
-	s.Init()
-	steps, done := start(&s, 0)
+	s := newStepper()
+	steps, done := start(s, 0)
 	s.Stop()
 	waitFor(t, done)
 	if len(steps) != 0 {
@@ -80,11 +84,10 @@ func TestStopBeforeKick(t *testing.T) {
 }
 
 func TestKickNeverBlocks(t *testing.T) {
-	var s Stepper
-	s.Init()
+	s := newStepper()
 	s.Kick()
 	s.Kick() // the first is still pending
-	steps, done := start(&s, 0)
+	steps, done := start(s, 0)
 	waitFor(t, steps)
 	s.Stop()
 	waitFor(t, done)
