@@ -216,6 +216,11 @@ func (l *link) forward(dst *net.TCPConn, b []byte) bool {
 		l.abort()
 		return false
 	}
+	if cut { // counted now: the other direction may abort the link before b is written
+		l.p.mu.Lock()
+		l.p.cuts++
+		l.p.mu.Unlock()
+	}
 	step := len(b)
 	if l.p.cfg.ByteAtATime {
 		step = 1
@@ -232,9 +237,6 @@ func (l *link) forward(dst *net.TCPConn, b []byte) bool {
 		}
 	}
 	if cut {
-		l.p.mu.Lock()
-		l.p.cuts++
-		l.p.mu.Unlock()
 		l.abort()
 		return false
 	}
