@@ -3,8 +3,8 @@
 package reactor
 
 import (
-	"sync"
-	"sync/atomic"
+	"github.com/usocket-go/usocket/internal/handles"
+	"github.com/usocket-go/usocket/internal/stepper"
 )
 
 // netSource turns a blocking producer, a net.Conn's Read or a
@@ -16,9 +16,9 @@ import (
 // finished step is posted to the loop, which reports it (readable) to the
 // registration of the source's generation if read interest is still on.
 //
-// Everything but quit and closed is owned by the loop; the step's result
-// fields (in netConn, netListener) are written by the goroutine before it
-// posts, and read by the loop after: the task queue orders the two.
+// Everything but st is owned by the loop; the step's result fields (in
+// netConn, netListener) are written by the goroutine before it posts, and
+// read by the loop after: the task queue orders the two.
 type netSource struct {
 	fd      int     // the handle that names the source in the loop's table
 	p       *poller // the loop's poller, from the first setInterest
@@ -28,20 +28,16 @@ type netSource struct {
 	ready   bool    // a result waits for the loop
 	done    bool    // the last step ran (an error, EOF, a closed listener)
 	started bool    // the goroutine runs
-	kick    chan struct{}
-	quit    chan struct{}
-	stop    sync.Once
-	closed  atomic.Bool
+	st      stepper.Stepper
 	step    func() (last bool) // one blocking call; true if it was the last
 	drop    func()             // releases a result that arrives after close; may be nil
 }
 
 // init names the source with a new handle and sets its step.
 func (s *netSource) init(step func() bool, drop func()) {
-	s.kick = make(chan struct{}, 1)
-	s.quit = make(chan struct{})
+	s.st.Init()
 	s.step, s.drop = step, drop
-	s.fd = handles.add(s)
+	s.fd = sources.Add(s)
 }
 
 // setInterest records the registration (on the loop) and arms the step,
@@ -60,7 +56,7 @@ func (s *netSource) setInterest(p *poller, gen, want uint32) {
 
 // arm lets the goroutine run one step, starting it the first time.
 func (s *netSource) arm() {
-	if s.busy || s.ready || s.done || s.want&evRead == 0 || s.closed.Load() {
+	if s.busy || s.ready || s.done || s.want&evRead == 0 || s.st.Stopped() {
 		return
 	}
 	s.busy = true
@@ -69,7 +65,7 @@ func (s *netSource) arm() {
 		s.p.aux.Add(1)
 		go s.run(s.p)
 	}
-	s.kick <- struct{}{} // never blocks: busy keeps a second one out
+	s.st.Kick() // busy keeps a second one out
 }
 
 // consumed is called by the loop once it took the waiting result: the
@@ -83,40 +79,32 @@ func (s *netSource) consumed() {
 // left of it is read by the next event.
 func (s *netSource) renotify() { _ = s.p.trigger(sourceNotifyTask, s) }
 
-// run is the source's goroutine: a step per kick, until the last step or
-// the source closing. p is its loop's poller (s.p is the loop's to write).
+// run is the source's goroutine: a step per kick, each result posted to
+// the loop, until the last step or the source closing. p is its loop's
+// poller (s.p is the loop's to write).
 func (s *netSource) run(p *poller) {
 	defer p.aux.Done()
-	for {
-		select {
-		case <-s.kick:
-		case <-s.quit:
-			return
-		}
+	s.st.Run(func() bool {
 		last := s.step()
 		_ = p.trigger(sourceReadyTask, s)
-		if last {
-			return
-		}
-	}
+		return last
+	})
 }
 
 // close stops the goroutine once its step returns (the caller closes the
 // socket, which ends a blocked step) and frees the handle. Safe from any
 // goroutine; only the first call counts.
 func (s *netSource) close() {
-	s.stop.Do(func() {
-		s.closed.Store(true)
-		close(s.quit)
-		handles.remove(s.fd)
-	})
+	if s.st.Stop() {
+		sources.Remove(s.fd)
+	}
 }
 
 // sourceReadyTask takes a step's result on the loop and reports it.
 func sourceReadyTask(p any) error {
 	s := p.(*netSource)
 	s.busy, s.ready = false, true
-	if s.closed.Load() {
+	if s.st.Stopped() {
 		if s.drop != nil {
 			s.drop()
 		}
@@ -127,7 +115,7 @@ func sourceReadyTask(p any) error {
 }
 
 func sourceNotifyTask(p any) error {
-	if s := p.(*netSource); s.ready && !s.closed.Load() {
+	if s := p.(*netSource); s.ready && !s.st.Stopped() {
 		s.notify()
 	}
 	return nil
@@ -142,42 +130,7 @@ func (s *netSource) notify() {
 	}
 }
 
-// handleTable gives each net source a small number, its "descriptor" in
-// the loops' tables; freed numbers are reused, and every registration on
-// one still gets its own generation.
-type handleTable struct {
-	mu   sync.Mutex
-	srcs []*netSource
-	free []int
-}
-
-var handles handleTable
-
-func (t *handleTable) add(s *netSource) int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if n := len(t.free); n > 0 {
-		fd := t.free[n-1]
-		t.free = t.free[:n-1]
-		t.srcs[fd] = s
-		return fd
-	}
-	t.srcs = append(t.srcs, s)
-	return len(t.srcs) - 1
-}
-
-func (t *handleTable) get(fd int) *netSource {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if fd < 0 || fd >= len(t.srcs) {
-		return nil
-	}
-	return t.srcs[fd]
-}
-
-func (t *handleTable) remove(fd int) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.srcs[fd] = nil
-	t.free = append(t.free, fd)
-}
+// sources gives each net source a small number, its "descriptor" in the
+// loops' tables; freed numbers are reused, and every registration on one
+// still gets its own generation.
+var sources handles.Table[netSource]

@@ -49,7 +49,7 @@ func (p *poller) close() {
 // setEvents passes fd's new interest to its source: read interest arms
 // its reader (or re-reports what it already read).
 func (p *poller) setEvents(fd int, gen uint32, _, want uint32) error {
-	if s := handles.get(fd); s != nil {
+	if s := sources.Get(fd); s != nil {
 		s.setInterest(p, gen, want)
 	}
 	return nil

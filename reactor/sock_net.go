@@ -174,7 +174,7 @@ var testHookNetWritten func()
 // writeDoneTask reports a finished write as a write event.
 func writeDoneTask(p any) error {
 	n := p.(*netConn)
-	if !n.src.closed.Load() {
+	if !n.src.st.Stopped() {
 		n.src.p.dispatch(n.src.fd, n.src.gen, evWrite)
 	}
 	return nil

@@ -3,6 +3,8 @@ package waitlist
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/usocket-go/usocket/internal/ilist"
 )
 
 // List is a set of sources to wait on together. It is the Go form of
@@ -29,12 +31,12 @@ type List struct {
 	// wake holds a token when a waiter should look again.
 	wake chan struct{}
 
-	mu         sync.Mutex
-	byKey      map[Source]*member
-	head, tail *member   // insertion order
-	seq        uint64    // next member's seq
-	ready      []*member // suspected or confirmed ready members
-	waiters    int       // goroutines blocked in a wait
+	mu      sync.Mutex
+	byKey   map[Source]*member
+	members ilist.List[member, *member] // insertion order
+	seq     uint64                      // next member's seq
+	ready   []*member                   // suspected or confirmed ready members
+	waiters int                         // goroutines blocked in a wait
 }
 
 // New returns a List holding srcs, in order; duplicates are dropped. It is
@@ -76,13 +78,7 @@ func (l *List) Add(src Source) (bool, error) {
 	m := &member{list: l, src: src, sig: src.WaitSignal(), seq: l.seq}
 	l.seq++
 	l.byKey[src] = m
-	m.prev = l.tail
-	if l.tail != nil {
-		l.tail.next = m
-	} else {
-		l.head = m
-	}
-	l.tail = m
+	l.members.PushBack(m)
 	l.mu.Unlock()
 
 	// Subscribe first, then queue the member once as if notified: readiness
@@ -114,7 +110,7 @@ func (l *List) Remove(src Source) bool {
 func (l *List) RemoveAll() {
 	l.mu.Lock()
 	var gone []*member
-	for m := l.head; m != nil; m = m.next {
+	for m := l.members.Front(); m != nil; m = l.members.Next(m) {
 		gone = append(gone, m)
 	}
 	for _, m := range gone {
@@ -131,17 +127,7 @@ func (l *List) RemoveAll() {
 func (l *List) unlinkLocked(m *member) {
 	m.removed = true
 	delete(l.byKey, m.src)
-	if m.prev != nil {
-		m.prev.next = m.next
-	} else {
-		l.head = m.next
-	}
-	if m.next != nil {
-		m.next.prev = m.prev
-	} else {
-		l.tail = m.prev
-	}
-	m.prev, m.next = nil, nil
+	l.members.Remove(m)
 }
 
 // Len returns the number of sources in the list.
@@ -157,7 +143,7 @@ func (l *List) Sources() []Source {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := make([]Source, 0, len(l.byKey))
-	for m := l.head; m != nil; m = m.next {
+	for m := l.members.Front(); m != nil; m = l.members.Next(m) {
 		out = append(out, m.src)
 	}
 	return out

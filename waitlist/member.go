@@ -1,6 +1,10 @@
 package waitlist
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/usocket-go/usocket/internal/ilist"
+)
 
 // member is one source's record in one List. A source in several Lists has
 // one member per List, each subscribed to the source's Signal.
@@ -18,11 +22,14 @@ type member struct {
 	pendNext *member
 
 	// Guarded by list.mu.
-	seq        uint64  // insertion order
-	prev, next *member // insertion-ordered member chain
-	inReady    bool    // on list.ready
-	removed    bool
+	seq     uint64              // insertion order
+	link    ilist.Links[member] // in list.members
+	inReady bool                // on list.ready
+	removed bool
 }
+
+// ListLinks gives the member's place in its list's insertion order.
+func (m *member) ListLinks() *ilist.Links[member] { return &m.link }
 
 // notify is Signal.Notify's per-List step: O(1), lock-free, no allocation.
 func (m *member) notify() {

@@ -52,7 +52,7 @@ func (l *List) WaitAll(ctx context.Context, timeout time.Duration) ([]Status, er
 	var out []Status
 	err := l.wait(ctx, timeout, func() {
 		out = make([]Status, 0, len(l.byKey))
-		for m := l.head; m != nil; m = m.next {
+		for m := l.members.Front(); m != nil; m = l.members.Next(m) {
 			st := Status{Source: m.src}
 			if m.inReady {
 				st.State = StateRead

@@ -1,4 +1,4 @@
-//go:build usocket_netstd
+//go:build unix && usocket_netstd
 
 package fdlife
 

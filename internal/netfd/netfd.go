@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/handles"
+	"github.com/usocket-go/usocket/internal/stepper"
 	"github.com/usocket-go/usocket/internal/unix"
 )
 
@@ -20,11 +22,10 @@ const bufSize = 64 << 10
 
 // sock is a handle's socket: a connection (nc) or a listener (ln).
 type sock struct {
-	nc   net.Conn
-	ln   net.Listener
-	pc   *net.UDPConn  // a datagram socket (packet.go)
-	more chan struct{} // cap 1: the reader or acceptor may go on
-	quit chan struct{} // closed by Close
+	nc net.Conn
+	ln net.Listener
+	pc *net.UDPConn    // a datagram socket (packet.go)
+	st stepper.Stepper // kicked when the reader or acceptor may go on; stopped by Close
 
 	mu       sync.Mutex
 	rd, wr   func()         // edge callbacks; nil until Watch and after Release
@@ -46,109 +47,73 @@ type sock struct {
 }
 
 // table maps handles to sockets; freed numbers are reused.
-var table struct {
-	sync.Mutex
-	socks []*sock
-	free  []int
-}
+var table handles.Table[sock]
 
-func add(s *sock) int {
-	table.Lock()
-	defer table.Unlock()
-	if n := len(table.free); n > 0 {
-		h := table.free[n-1]
-		table.free = table.free[:n-1]
-		table.socks[h] = s
-		return h
-	}
-	table.socks = append(table.socks, s)
-	return len(table.socks) - 1
-}
-
+// get returns the socket h names: unix.EBADF if none.
 func get(h int) (*sock, error) {
-	table.Lock()
-	defer table.Unlock()
-	if h < 0 || h >= len(table.socks) || table.socks[h] == nil {
-		return nil, unix.EBADF
+	if s := table.Get(h); s != nil {
+		return s, nil
 	}
-	return table.socks[h], nil
-}
-
-func remove(h int) {
-	table.Lock()
-	defer table.Unlock()
-	table.socks[h] = nil
-	table.free = append(table.free, h)
+	return nil, unix.EBADF
 }
 
 // Conn makes a handle for a connected stream socket and starts reading it.
 func Conn(nc net.Conn) int {
-	s := &sock{nc: nc, more: make(chan struct{}, 1), quit: make(chan struct{}), rbuf: make([]byte, bufSize)}
-	h := add(s)
-	go s.reader()
+	s := &sock{nc: nc, rbuf: make([]byte, bufSize)}
+	h := table.Add(s)
+	s.start(s.readStep)
 	return h
 }
 
 // Listener makes a handle for a listener and starts accepting on it.
 func Listener(ln net.Listener) int {
-	s := &sock{ln: ln, more: make(chan struct{}, 1), quit: make(chan struct{})}
-	h := add(s)
-	go s.acceptor()
+	s := &sock{ln: ln}
+	h := table.Add(s)
+	s.start(s.acceptStep)
 	return h
 }
 
-// reader fills the receive buffer whenever it is empty, until an error.
-func (s *sock) reader() {
-	for {
-		n, err := s.nc.Read(s.rbuf)
-		s.mu.Lock()
-		s.rn, s.roff, s.rerr = n, 0, err
-		cb := s.rd
-		s.mu.Unlock()
-		if cb != nil {
-			cb()
-		}
-		if err != nil {
-			return
-		}
-		if !s.next() {
-			return
-		}
-	}
+// start runs step on the socket's goroutine: the first step at once, each
+// next one once what the last got was taken (a kick), until its last step
+// or Close.
+func (s *sock) start(step func() (last bool)) {
+	s.st.Init()
+	s.st.Kick()
+	go s.st.Run(step)
 }
 
-// acceptor accepts a connection whenever none is waiting.
-func (s *sock) acceptor() {
-	for {
-		c, err := s.ln.Accept()
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			if c != nil {
-				_ = c.Close()
-			}
-			return
-		}
-		s.pend, s.perr = c, err
-		cb := s.rd
-		s.mu.Unlock()
-		if cb != nil {
-			cb()
-		}
-		if errors.Is(err, net.ErrClosed) || !s.next() {
-			return
-		}
+// readStep fills the empty receive buffer; an error is the last step.
+func (s *sock) readStep() bool {
+	n, err := s.nc.Read(s.rbuf)
+	s.mu.Lock()
+	s.rn, s.roff, s.rerr = n, 0, err
+	cb := s.rd
+	s.mu.Unlock()
+	if cb != nil {
+		cb()
 	}
+	return err != nil
 }
 
-// next waits until what the goroutine got was taken, or Close.
-func (s *sock) next() bool {
-	select {
-	case <-s.more:
+// acceptStep accepts a connection when none is waiting; the listener
+// closing is the last step.
+func (s *sock) acceptStep() bool {
+	c, err := s.ln.Accept()
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		if c != nil {
+			_ = c.Close()
+		}
 		return true
-	case <-s.quit:
-		return false
 	}
+	s.pend, s.perr = c, err
+	cb := s.rd
+	s.mu.Unlock()
+	if cb != nil {
+		cb()
+	}
+	return errors.Is(err, net.ErrClosed)
 }
 
 // Watcher is a handle's edge callbacks; Release drops them.
@@ -210,7 +175,7 @@ func Read(h int, b []byte) (int, error) {
 		s.roff += k
 		if s.roff == s.rn && s.rerr == nil {
 			s.rn, s.roff = 0, 0
-			s.more <- struct{}{} // never blocks: the reader waits for just this
+			s.st.Kick() // the reader waits for just this
 		}
 		return k, nil
 	}
@@ -361,7 +326,7 @@ func Close(h int) error {
 	if err != nil {
 		return err
 	}
-	remove(h)
+	table.Remove(h)
 	s.mu.Lock()
 	s.closed = true
 	s.rd, s.wr = nil, nil
@@ -369,7 +334,7 @@ func Close(h int) error {
 	pend := s.pend
 	s.pend = nil
 	s.mu.Unlock()
-	close(s.quit)
+	s.st.Stop()
 	if pend != nil {
 		_ = pend.Close()
 	}
@@ -403,7 +368,7 @@ func Accept(h int) (net.Conn, error) {
 	if c == nil && err == nil {
 		if s.retry { // the last Accept failed: try again now it is asked
 			s.retry = false
-			s.more <- struct{}{}
+			s.st.Kick()
 		}
 		return nil, unix.EAGAIN
 	}
@@ -414,7 +379,7 @@ func Accept(h int) (net.Conn, error) {
 		s.retry = true
 		return nil, err
 	}
-	s.more <- struct{}{}
+	s.st.Kick()
 	return c, nil
 }
 

@@ -17,34 +17,30 @@ const maxDatagram = 1 << 16
 // datagram waits at a time (RecvFrom takes it), the next is read once it
 // was taken.
 func Packet(pc *net.UDPConn) int {
-	s := &sock{pc: pc, more: make(chan struct{}, 1), quit: make(chan struct{}), rbuf: make([]byte, maxDatagram)}
-	h := add(s)
-	go s.receiver()
+	s := &sock{pc: pc, rbuf: make([]byte, maxDatagram)}
+	h := table.Add(s)
+	s.start(s.receiveStep)
 	return h
 }
 
-// receiver reads one datagram whenever none waits. A receive error (an
+// receiveStep reads one datagram when none waits. A receive error (an
 // ICMP error on a connected socket) is handed on like a datagram and
 // receiving goes on; only closing ends it.
-func (s *sock) receiver() {
-	for {
-		n, from, err := s.pc.ReadFromUDPAddrPort(s.rbuf)
-		closed := errors.Is(err, net.ErrClosed)
-		s.mu.Lock()
-		s.rn, s.from, s.rerr = n, from, err
-		s.rready = !closed
-		cb := s.rd
-		s.mu.Unlock()
-		if closed {
-			return
-		}
-		if cb != nil {
-			cb()
-		}
-		if !s.next() {
-			return
-		}
+func (s *sock) receiveStep() bool {
+	n, from, err := s.pc.ReadFromUDPAddrPort(s.rbuf)
+	closed := errors.Is(err, net.ErrClosed)
+	s.mu.Lock()
+	s.rn, s.from, s.rerr = n, from, err
+	s.rready = !closed
+	cb := s.rd
+	s.mu.Unlock()
+	if closed {
+		return true
 	}
+	if cb != nil {
+		cb()
+	}
+	return false
 }
 
 // RecvFrom takes the waiting datagram (or receive error): EAGAIN if none.
@@ -63,7 +59,7 @@ func RecvFrom(h int, b []byte) (int, netip.AddrPort, error) {
 	}
 	n, from, rerr := copy(b, s.rbuf[:s.rn]), s.from, s.rerr
 	s.rready, s.rerr = false, nil
-	s.more <- struct{}{}
+	s.st.Kick()
 	return n, from, rerr
 }
 

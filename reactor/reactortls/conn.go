@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/usocket-go/usocket/internal/connlayer"
+	"github.com/usocket-go/usocket/internal/ilist"
 	"github.com/usocket-go/usocket/reactor"
 )
 
@@ -43,9 +44,12 @@ type tlsConn struct {
 	startFn, establishedFn, resumeFn func()
 
 	// Guarded by s.lim.mu.
-	slot       int
-	prev, next *tlsConn
+	slot int
+	link ilist.Links[tlsConn] // in the limiter's wait list
 }
+
+// ListLinks gives t's place in its limiter's wait list.
+func (t *tlsConn) ListLinks() *ilist.Links[tlsConn] { return &t.link }
 
 func newTLSConn(c *reactor.Conn, s *settings, h reactor.Handler) *tlsConn {
 	t := &tlsConn{c: c, s: s, h: h}

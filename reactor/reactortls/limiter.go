@@ -1,6 +1,10 @@
 package reactortls
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/usocket-go/usocket/internal/ilist"
+)
 
 // slot states of a connection, guarded by limiter.mu.
 const (
@@ -14,9 +18,9 @@ const (
 // bound waits in a list (no goroutine; its socket is not read); a freed
 // slot goes to the oldest waiter, whose handshake then starts on its loop.
 type limiter struct {
-	mu         sync.Mutex
-	free       int
-	head, tail *tlsConn
+	mu      sync.Mutex
+	free    int
+	waiting ilist.List[tlsConn, *tlsConn] // oldest first
 }
 
 // acquire gives t a slot, or puts it in the wait list and reports false.
@@ -29,13 +33,7 @@ func (l *limiter) acquire(t *tlsConn) bool {
 		return true
 	}
 	t.slot = slotWaiting
-	t.prev, t.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = t
-	} else {
-		l.head = t
-	}
-	l.tail = t
+	l.waiting.PushBack(t)
 	if testHookWaiting != nil {
 		testHookWaiting()
 	}
@@ -61,9 +59,8 @@ func (l *limiter) release(t *tlsConn) {
 // handOn gives one slot to the oldest waiter whose connection is still
 // there, or back to the pool. Called with l.mu held; unlocks it.
 func (l *limiter) handOn() {
-	for l.head != nil {
-		w := l.head
-		l.unlink(w)
+	for w := l.waiting.Front(); w != nil; w = l.waiting.Front() {
+		l.waiting.Remove(w)
 		w.slot = slotGranted
 		l.mu.Unlock()
 		if w.c.Execute(w.startFn) == nil {
@@ -100,7 +97,7 @@ func (l *limiter) leave(t *tlsConn) {
 	l.mu.Lock()
 	switch t.slot {
 	case slotWaiting:
-		l.unlink(t)
+		l.waiting.Remove(t)
 		t.slot = slotNone
 	case slotGranted:
 		t.slot = slotNone
@@ -110,26 +107,12 @@ func (l *limiter) leave(t *tlsConn) {
 	l.mu.Unlock()
 }
 
-func (l *limiter) unlink(t *tlsConn) {
-	if t.prev != nil {
-		t.prev.next = t.next
-	} else {
-		l.head = t.next
-	}
-	if t.next != nil {
-		t.next.prev = t.prev
-	} else {
-		l.tail = t.prev
-	}
-	t.prev, t.next = nil, nil
-}
-
 // waiters counts the connections waiting for a slot.
 func (l *limiter) waiters() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0
-	for t := l.head; t != nil; t = t.next {
+	for t := l.waiting.Front(); t != nil; t = l.waiting.Next(t) {
 		n++
 	}
 	return n

@@ -73,7 +73,7 @@ func TestLimiterHandOnToClosedWaiter(t *testing.T) {
 		t.Fatal("the limiter is left locked after handing a slot to a closed waiter")
 	}
 	defer l.mu.Unlock()
-	if l.free != 1 || l.head != nil {
-		t.Fatalf("free = %d, waiting head %v; want the slot back in the pool and nobody waiting", l.free, l.head)
+	if w := l.waiting.Front(); l.free != 1 || w != nil {
+		t.Fatalf("free = %d, first waiter %v; want the slot back in the pool and nobody waiting", l.free, w)
 	}
 }
