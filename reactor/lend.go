@@ -42,8 +42,9 @@ func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }
 // goroutines (a blocking facade's socket): its loop may be lent to a
 // blocked caller (see PollUntil) while only such watchers are registered
 // on it. Events of a lendable watcher may then wait up to about 200 µs
-// when no caller is blocked on the loop; the callers parked on it are
-// never delayed.
+// while nobody waits for them; callers that wait on its edges (borrowing
+// the loop, or counted by Waiting) and observed watchers (SetObserved)
+// are never delayed.
 func Lendable() WatchOption { return func(w *Watcher) { w.lendable = true } }
 
 // PollUntil is for a caller about to park until *seq differs from old
@@ -88,11 +89,46 @@ func (l *loop) countReg(p pollable, d int) {
 	case interface{ timerFD() }:
 		return
 	case *Watcher:
-		if p.edge && p.lendable {
+		if p.edge && p.lendable && !p.observed {
 			return
 		}
 	}
 	l.unlendable += d
+}
+
+// SetObserved says whether something besides blocked calls follows the
+// edges of a lendable watcher: a wait list holding its socket, say
+// (waitlist.Signal.SetObserver). While one does, w counts as not lendable,
+// so its loop is not lent and its edges are reported without the lent
+// loop's delay. Safe from any goroutine; it takes effect on the loop, in
+// order with other work queued there.
+func (w *Watcher) SetObserved(on bool) {
+	f := unobserveTask
+	if on {
+		f = observeTask
+	}
+	_ = w.loop.run(f, w) // fails only once the reactor stops: nothing to lend then
+}
+
+func observeTask(p any) error   { p.(*Watcher).setObserved(true); return nil }
+func unobserveTask(p any) error { p.(*Watcher).setObserved(false); return nil }
+
+// setObserved records on and keeps the loop's count of what is not
+// lendable: a registered watcher is counted out and in again around the
+// change; one not registered (yet, or any more) is counted when it is.
+func (w *Watcher) setObserved(on bool) {
+	if w.observed == on {
+		return
+	}
+	l := w.loop
+	registered := w.fd < len(l.fds) && l.fds[w.fd].p == w
+	if registered {
+		l.countReg(w, -1)
+	}
+	w.observed = on
+	if registered {
+		l.countReg(w, 1)
+	}
 }
 
 // isClosed reports whether ch is closed (a nil ch never is).

@@ -22,7 +22,7 @@ func lentLoop(t *testing.T) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte))
 	saved := lendBackstop
 	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
 	lendBackstop = time.Hour
-	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitLend))
+	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitAuto))
 	fd, peer := socketPair(t)
 	seq := new(atomic.Uint64)
 	edge := func(*Watcher) { seq.Add(1) }
@@ -138,7 +138,7 @@ func TestLendStop(t *testing.T) {
 // TestLendOnlyLendable: a loop that serves anything but lendable edge
 // watchers (here a plain Watch) is never lent.
 func TestLendOnlyLendable(t *testing.T) {
-	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitLend))
+	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitAuto))
 	fd, peer := socketPair(t)
 	edges := make(chan struct{}, 16)
 	edge := func(*Watcher) { edges <- struct{}{} }
@@ -205,7 +205,7 @@ func TestLendBackstopTakesLoopBack(t *testing.T) {
 	saved := lendBackstop
 	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
 	lendBackstop = 50 * time.Millisecond
-	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitLend))
+	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitAuto))
 	fd, peer := socketPair(t)
 	seq := new(atomic.Uint64)
 	edge := func(*Watcher) { seq.Add(1) }
@@ -231,4 +231,31 @@ func TestLendBackstopTakesLoopBack(t *testing.T) {
 	if p := w.loop.poller; p.armed.Load() {
 		t.Fatal("backstop still armed after the loop was taken back")
 	}
+}
+
+// TestLendObservedNotLent: while something besides blocked calls follows
+// a lendable watcher's edges (SetObserved, a wait list), its loop is taken
+// back and not lent, so those edges come at once; unobserved, it lends
+// again.
+func TestLendObservedNotLent(t *testing.T) {
+	_, w, seq, write := lentLoop(t)
+	w.SetObserved(true)
+	waitRole(t, w, roleLoop, "the loop goroutine taking its loop back")
+	for i := range 3 {
+		old := seq.Load()
+		write([]byte{byte(i)})
+		deadline := time.Now().Add(testTimeout)
+		for seq.Load() == old { // reported by the loop goroutine, not after an hour's backstop
+			if time.Now().After(deadline) {
+				t.Fatalf("edge %d not reported while observed", i)
+			}
+			runtime.Gosched()
+		}
+		if r := w.loop.poller.role.Load(); r != roleLoop {
+			t.Fatalf("role = %d while observed, want roleLoop", r)
+		}
+	}
+	w.SetObserved(false)
+	write([]byte{9}) // an event, so that the loop goes round and lends again
+	waitRole(t, w, roleFree, "the loop lending itself again once unobserved")
 }

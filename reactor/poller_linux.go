@@ -221,7 +221,7 @@ func (p *poller) wait() error {
 		p.try()
 		return nil
 	}
-	if p.park && p.mode == IdleWaitLend && p.canLend != nil && p.canLend() {
+	if p.park && (p.mode == IdleWaitAuto || p.mode == IdleWaitLend) && p.canLend != nil && p.canLend() {
 		p.lendAndWait() // p.park stays set: park below once it is back
 		switch {
 		case p.stopped:

@@ -41,6 +41,7 @@ type Watcher struct {
 	local  bool         // the handler wakes no goroutine (LoopOnly)
 	// lendable: the handler only wakes goroutines (Lendable)
 	lendable bool
+	observed bool // loop-owned: a wait list follows its edges (SetObserved)
 }
 
 // WatchOption tunes a Watcher.

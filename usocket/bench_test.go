@@ -22,7 +22,7 @@ type stack struct {
 	dial   func(ctx context.Context, r *reactor.Reactor, addr string) (net.Conn, error)
 }
 
-var lend = reactor.IdleWaitLend
+var park = reactor.IdleWaitPark
 
 func usocketListen(ctx context.Context, r *reactor.Reactor) (net.Listener, error) {
 	lc := ListenConfig{Reactor: r}
@@ -36,8 +36,10 @@ func usocketDial(ctx context.Context, r *reactor.Reactor, addr string) (net.Conn
 
 var (
 	usocketStack = stack{name: "usocket", listen: usocketListen, dial: usocketDial}
-	// The same with loops lent to blocked callers (reactor.IdleWaitLend).
-	lendStack = stack{name: "usocket-lend", idle: &lend, listen: usocketListen, dial: usocketDial}
+	// The same with loops that never lend themselves to blocked callers
+	// (reactor.IdleWaitPark): every wake-up is handed off by the loop
+	// goroutine, as the default did before it lent.
+	parkStack = stack{name: "usocket-park", idle: &park, listen: usocketListen, dial: usocketDial}
 	netStack  = stack{
 		name: "net",
 		listen: func(ctx context.Context, _ *reactor.Reactor) (net.Listener, error) {
@@ -48,7 +50,7 @@ var (
 			return d.DialContext(ctx, "tcp", addr)
 		},
 	}
-	stacks = []stack{usocketStack, lendStack, netStack}
+	stacks = []stack{usocketStack, parkStack, netStack}
 )
 
 // echoServer accepts on ln and echoes each connection until it ends.

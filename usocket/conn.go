@@ -118,6 +118,7 @@ func (c *conn) start(r *reactor.Reactor, fd, limit int) (*Conn, error) {
 		return nil, err
 	}
 	c.w.Store(w)
+	c.sig.SetObserver(w.SetObserved)
 	pub := &Conn{c}
 	runtime.AddCleanup(pub, (*conn).dropped, c)
 	return pub, nil

@@ -130,9 +130,12 @@ func (l *listener) open(ctx context.Context, network, address string, backlog in
 		}
 	}
 	l.fd.Init(fd)
-	if _, err := watchFD(&l.fd, l.r, (*listenEvents)(l)); err != nil {
+	w, err := watchFD(&l.fd, l.r, (*listenEvents)(l))
+	if err != nil {
 		return fail(err)
 	}
+	l.w = w
+	l.sig.SetObserver(w.SetObserved)
 	pub := &Listener{l}
 	runtime.AddCleanup(pub, (*listener).dropped, l)
 	return pub, nil
@@ -189,6 +192,7 @@ type listener struct {
 	doneOnce sync.Once
 	dl       deadline.Deadline
 	sig      waitlist.Signal
+	w        *reactor.Watcher // the loop's registration, lent to blocked Accepts (wake.Lender)
 }
 
 var (
@@ -247,7 +251,7 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 			return nil, NewAcceptError(l.network(), l.netAddr(), os.NewSyscallError("accept4", err))
 		}
 		afterEAGAIN("accept")
-		stops := wake.Stops{Done: l.done, Deadline: l.dl.Wait(), Cancel: ctx.Done()}
+		stops := wake.Stops{Done: l.done, Deadline: l.dl.Wait(), Cancel: ctx.Done(), Lender: l.w}
 		switch l.rd.Wait(seq, stops) {
 		case wake.Closed:
 			return nil, l.opError(net.ErrClosed)
@@ -301,6 +305,9 @@ func (l *listener) dropped() { _ = l.close() }
 func (l *listener) finish() {
 	l.doneOnce.Do(func() { close(l.done) })
 	l.sig.Notify()
+	if l.w != nil {
+		l.w.Kick() // an Accept running the loop itself (wake.Lender)
+	}
 }
 
 // Addr returns the bound address, a *net.TCPAddr with the real port when

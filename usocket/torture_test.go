@@ -43,9 +43,10 @@ func TestTortureTCP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The seed also picks how idle loops wait: lending them to blocked
-	// callers (reactor.IdleWaitLend) changes who runs the loop.
-	idle := []reactor.IdleWait{reactor.IdleWaitAuto, reactor.IdleWaitLend}[seed%2]
+	// The seed also picks how idle loops wait: lent to blocked callers
+	// (reactor.IdleWaitAuto, the default) or never (IdleWaitPark), which
+	// changes who runs the loop.
+	idle := []reactor.IdleWait{reactor.IdleWaitAuto, reactor.IdleWaitPark}[seed%2]
 	t.Logf("torture: idle wait %d", idle)
 	r, err := reactor.New(reactor.WithLoops(2), reactor.WithIdleWait(idle))
 	if err != nil {

@@ -19,8 +19,25 @@ import (
 // through them the socket itself, alive, so a socket dropped with its
 // List can still be collected (and closed by its cleanup).
 type Signal struct {
-	mu   sync.Mutex                             // serialises subscribe and unsubscribe
-	subs atomic.Pointer[[]weak.Pointer[member]] // copy-on-write list of subscribers
+	mu       sync.Mutex                             // serialises subscribe and unsubscribe
+	subs     atomic.Pointer[[]weak.Pointer[member]] // copy-on-write list of subscribers
+	observer func(on bool)                          // told of the first subscriber and the last one leaving
+}
+
+// SetObserver makes s call f(true) when it gains its first subscriber and
+// f(false) when its last one leaves, with subscriptions serialised around
+// the calls. A socket whose event loop may be lent to blocked calls uses it
+// to keep its edges reported at once while a List holds it
+// (reactor.Watcher.SetObserved). Set it before the socket is shared; f
+// must not block. A List dropped without removing its members keeps the
+// Signal observed until the socket closes.
+func (s *Signal) SetObserver(f func(on bool)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.observer = f
+	if f != nil && s.subscribers() > 0 {
+		f(true)
+	}
 }
 
 // Notify tells every List holding the socket that it may have become
@@ -57,7 +74,11 @@ func (s *Signal) subscribe(m *member) {
 		}
 	}
 	next = slices.Clip(append(next, weak.Make(m)))
+	first := s.subscribers() == 0
 	s.subs.Store(&next)
+	if first && s.observer != nil {
+		s.observer(true)
+	}
 }
 
 // unsubscribe removes m from the subscribers, if present.
@@ -74,6 +95,9 @@ func (s *Signal) unsubscribe(m *member) {
 	}
 	if len(*p) == 1 {
 		s.subs.Store(nil)
+		if s.observer != nil {
+			s.observer(false)
+		}
 		return
 	}
 	next := slices.Delete(slices.Clone(*p), i, i+1)
