@@ -81,7 +81,9 @@ func disrupt(c *Conn, how string) {
 }
 
 // readDisrupting reads r to its end, disrupting c once it has read cut
-// bytes.
+// bytes. The disruption runs beside the reading: Close waits, as
+// *net.TCPConn's does, for a transfer in flight to leave, and a transfer
+// blocked writing to r's peer leaves only once r is read further.
 func readDisrupting(r io.Reader, c *Conn, cut int, how string) <-chan []byte {
 	out := make(chan []byte, 1)
 	go func() {
@@ -90,8 +92,13 @@ func readDisrupting(r io.Reader, c *Conn, cut int, how string) <-chan []byte {
 		}
 		head := make([]byte, cut)
 		k, _ := io.ReadFull(r, head)
-		disrupt(c, how)
+		disrupted := make(chan struct{})
+		go func() {
+			defer close(disrupted)
+			disrupt(c, how)
+		}()
 		rest, _ := io.ReadAll(r)
+		<-disrupted
 		out <- append(head[:k], rest...)
 	}()
 	return out
