@@ -60,7 +60,7 @@ func borrow(t *testing.T, w *Watcher, seq *atomic.Uint64, done <-chan struct{}) 
 	t.Helper()
 	res := make(chan bool, 1)
 	old := seq.Load()
-	go func() { res <- w.PollUntil(seq, old, done) }()
+	go func() { res <- w.PollUntil(seq, old, done, nil) }()
 	waitRole(t, w, roleBorrowed, "the caller borrowing the loop")
 	return res
 }
@@ -105,13 +105,32 @@ func TestLendKick(t *testing.T) {
 	recv(t, res, "PollUntil to return after done and Kick")
 }
 
+// TestLendDeadline: a borrow ends when the caller's deadline channel
+// closes and w is kicked (deadline.Deadline.OnExpire kicks in the facade).
+func TestLendDeadline(t *testing.T) {
+	_, w, seq, _ := lentLoop(t)
+	deadline := make(chan struct{})
+	res := make(chan bool, 1)
+	old := seq.Load()
+	go func() { res <- w.PollUntil(seq, old, nil, deadline) }()
+	waitRole(t, w, roleBorrowed, "the caller borrowing the loop")
+	close(deadline)
+	w.Kick()
+	if !recv(t, res, "PollUntil to return after the deadline and Kick") {
+		t.Fatal("PollUntil declined a lent loop")
+	}
+	if seq.Load() != old {
+		t.Fatal("an edge came; the test wanted the deadline to end the borrow")
+	}
+}
+
 // TestLendDeclined: a second caller is declined while the loop is
 // borrowed and counted as waiting, and the loop goroutine takes the loop
 // back at once when the borrower gives it back with a caller waiting.
 func TestLendDeclined(t *testing.T) {
 	_, w, seq, write := lentLoop(t)
 	res := borrow(t, w, seq, nil)
-	if w.PollUntil(seq, seq.Load(), nil) {
+	if w.PollUntil(seq, seq.Load(), nil, nil) {
 		t.Fatal("PollUntil borrowed a loop that was already borrowed")
 	}
 	if n := w.loop.poller.waiters.Load(); n != 1 {
@@ -167,11 +186,11 @@ func TestLendOnlyLendable(t *testing.T) {
 	}
 }
 
-// TestLendTimedWaiterTakesLoopBack: a caller whose wait has a deadline
-// does not borrow the loop; it parks by its own means and counts as
-// waiting, so a lent loop is taken back at once and reports its edge. It
-// used not to count: with nobody borrowing, its edge waited for the
-// backstop (here an hour).
+// TestLendTimedWaiterTakesLoopBack: a caller whose wait can be cancelled
+// (or has a timeout) does not borrow the loop; it parks by its own means
+// and counts as waiting, so a lent loop is taken back at once and reports
+// its edge. It used not to count: with nobody borrowing, its edge waited
+// for the backstop (here an hour).
 func TestLendTimedWaiterTakesLoopBack(t *testing.T) {
 	r, _, _, _ := lentLoop(t)
 	fd, peer := socketPair(t)
@@ -183,9 +202,9 @@ func TestLendTimedWaiterTakesLoopBack(t *testing.T) {
 	defer func() { _ = w.Release(); _ = unix.Close(fd) }()
 	waitRole(t, w, roleFree, "the loop lending itself again")
 	res := make(chan wake.Result, 1)
-	deadline := make(chan struct{}) // set, never passes
-	old := e.Seq()                  // before the write, as the facade reads it before its read
-	go func() { res <- e.Wait(old, wake.Stops{Deadline: deadline, Lender: w}) }()
+	cancel := make(chan struct{}) // never cancelled
+	old := e.Seq()                // before the write, as the facade reads it before its read
+	go func() { res <- e.Wait(old, wake.Stops{Cancel: cancel, Lender: w}) }()
 	if _, err := peer.Write([]byte{1}); err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +237,7 @@ func TestLendBackstopTakesLoopBack(t *testing.T) {
 		waitRole(t, w, roleFree, "the loop lending itself")
 		old := seq.Load()
 		res := make(chan bool, 1)
-		go func() { res <- w.PollUntil(seq, old, nil) }()
+		go func() { res <- w.PollUntil(seq, old, nil, nil) }()
 		if _, err := peer.Write([]byte{byte(i)}); err != nil {
 			t.Fatal(err)
 		}

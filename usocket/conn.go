@@ -119,6 +119,8 @@ func (c *conn) start(r *reactor.Reactor, fd, limit int) (*Conn, error) {
 	}
 	c.w.Store(w)
 	c.sig.SetObserver(w.SetObserved)
+	c.rdl.OnExpire(c.kick) // a call running the loop itself waits on no channel
+	c.wdl.OnExpire(c.kick)
 	pub := &Conn{c}
 	runtime.AddCleanup(pub, (*conn).dropped, c)
 	return pub, nil
@@ -175,9 +177,9 @@ func (c *conn) wait(e *wake.Edge, seq uint64, dl *deadline.Deadline, ct *callTim
 
 // stops are the events that end a wait besides readiness. A deadline
 // that is not set is left out: setting one wakes the wait (notifyDeadline),
-// which then waits again with it. Without deadline and timeout the wait
-// may run the loop itself (c.w, a wake.Lender); what wakes a wait from
-// outside the loop kicks it (c.kick).
+// which then waits again with it. Without a timeout the wait may run the
+// loop itself (c.w, a wake.Lender); what wakes a wait from outside the
+// loop kicks it (c.kick), the deadline passing too (OnExpire).
 func (c *conn) stops(dl *deadline.Deadline, ct *callTimer) wake.Stops {
 	s := wake.Stops{Done: c.done, Timeout: ct.start()}
 	if dl.IsSet() {

@@ -136,6 +136,7 @@ func (l *listener) open(ctx context.Context, network, address string, backlog in
 	}
 	l.w = w
 	l.sig.SetObserver(w.SetObserved)
+	l.dl.OnExpire(w.Kick) // an Accept running the loop itself waits on no channel
 	pub := &Listener{l}
 	runtime.AddCleanup(pub, (*listener).dropped, l)
 	return pub, nil
@@ -305,9 +306,7 @@ func (l *listener) dropped() { _ = l.close() }
 func (l *listener) finish() {
 	l.doneOnce.Do(func() { close(l.done) })
 	l.sig.Notify()
-	if l.w != nil {
-		l.w.Kick() // an Accept running the loop itself (wake.Lender)
-	}
+	l.kick()
 }
 
 // Addr returns the bound address, a *net.TCPAddr with the real port when
@@ -329,7 +328,16 @@ func (l *Listener) SetDeadline(t time.Time) error {
 	}
 	l.dl.Set(t)
 	l.rd.Notify()
+	l.kick()
 	return nil
+}
+
+// kick wakes an Accept that runs the loop itself (wake.Lender) after the
+// edge was notified or done closed from outside the loop.
+func (l *listener) kick() {
+	if l.w != nil {
+		l.w.Kick()
+	}
 }
 
 // ReuseAddress reports whether SO_REUSEADDR was set when listening

@@ -19,13 +19,29 @@ type Deadline struct {
 	timer *time.Timer
 	gen   uint64        // bumped by every Set; a stale timer does nothing
 	ch    chan struct{} // closed when the deadline passes; nil until needed
+	onExp func()        // runs each time the channel is closed (OnExpire)
 }
+
+// OnExpire makes f run each time the deadline passes, just after its
+// channel closes, outside the Deadline's lock: a waiter that cannot select
+// on the channel (it runs an event loop, say) is woken by it. f must not
+// block. Set it before the Deadline is shared.
+func (d *Deadline) OnExpire(f func()) { d.onExp = f }
 
 // Set moves the deadline to t; the zero t removes it. A t in the past
 // expires it at once.
 func (d *Deadline) Set(t time.Time) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
+	expired := d.moveLocked(t)
+	d.mu.Unlock()
+	if expired {
+		d.expired()
+	}
+}
+
+// moveLocked is Set under the lock; it reports whether it closed the
+// channel.
+func (d *Deadline) moveLocked(t time.Time) bool {
 	d.gen++
 	d.stopLocked()
 	if d.ch == nil || closed(d.ch) {
@@ -33,24 +49,36 @@ func (d *Deadline) Set(t time.Time) {
 	}
 	if t.IsZero() {
 		d.set.Store(false)
-		return
+		return false
 	}
 	d.set.Store(true)
 	dur := time.Until(t)
 	if dur <= 0 {
 		close(d.ch)
-		return
+		return true
 	}
 	gen := d.gen
 	d.timer = time.AfterFunc(dur, func() { d.fire(gen) })
+	return false
 }
 
 // fire closes the channel if no Set happened since the timer was armed.
 func (d *Deadline) fire(gen uint64) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.gen == gen && !closed(d.ch) {
+	expired := d.gen == gen && !closed(d.ch)
+	if expired {
 		close(d.ch)
+	}
+	d.mu.Unlock()
+	if expired {
+		d.expired()
+	}
+}
+
+// expired runs the OnExpire function, if any, after the channel closed.
+func (d *Deadline) expired() {
+	if f := d.onExp; f != nil {
+		f()
 	}
 }
 

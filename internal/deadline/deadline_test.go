@@ -147,3 +147,36 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatal("a deadline in the past is not expired after concurrent use")
 	}
 }
+
+// TestOnExpireRuns: the OnExpire function runs once each time the deadline
+// passes, by its timer or by a Set in the past, after the channel closed;
+// not for a deadline moved before it passed.
+func TestOnExpireRuns(t *testing.T) {
+	var d Deadline
+	fired := make(chan bool, 4)
+	d.OnExpire(func() { fired <- closed(d.Wait()) })
+	d.Set(time.Now().Add(time.Hour))
+	d.Set(time.Now().Add(time.Millisecond)) // the hour's timer is stale now
+	select {
+	case ok := <-fired:
+		if !ok {
+			t.Fatal("OnExpire ran before the channel closed")
+		}
+	case <-time.After(bound):
+		t.Fatal("OnExpire did not run when the timer fired")
+	}
+	d.Set(time.Now().Add(-time.Second))
+	select {
+	case ok := <-fired:
+		if !ok {
+			t.Fatal("OnExpire ran before the channel closed")
+		}
+	case <-time.After(bound):
+		t.Fatal("OnExpire did not run for a deadline set in the past")
+	}
+	d.Set(time.Time{})
+	d.Stop()
+	if n := len(fired); n != 0 {
+		t.Fatalf("OnExpire ran %d more time(s)", n)
+	}
+}

@@ -29,10 +29,11 @@ type Stops struct {
 	Cancel   <-chan struct{}  // the call's context ended
 
 	// Lender, if set, may run the event loop on the waiting goroutine
-	// (reactor.Watcher, see Lender). It does only when Deadline, Timeout
-	// and Cancel are nil: whoever closes Done or notifies the Edge from
-	// outside the loop must then also Kick the Lender. A wait with any of
-	// them parks and is counted as waiting (Lender.Waiting) instead.
+	// (reactor.Watcher, see Lender). It does only when Timeout and Cancel
+	// are nil: whoever closes Done, makes the Deadline pass or notifies
+	// the Edge from outside the loop must then also Kick the Lender
+	// (deadline.Deadline.OnExpire). A wait with a Timeout or a Cancel
+	// parks and is counted as waiting (Lender.Waiting) instead.
 	Lender Lender
 }
 
@@ -41,12 +42,12 @@ type Stops struct {
 // wakes the waiter itself, one scheduler hop fewer. *reactor.Watcher
 // implements it (Watcher.PollUntil).
 type Lender interface {
-	// PollUntil runs the loop until *seq != old or done is closed, and
-	// reports true; or, when the loop cannot be lent now, counts the
-	// caller as waiting and reports false at once.
-	PollUntil(seq *atomic.Uint64, old uint64, done <-chan struct{}) bool
+	// PollUntil runs the loop until *seq != old or done or deadline is
+	// closed, and reports true; or, when the loop cannot be lent now,
+	// counts the caller as waiting and reports false at once.
+	PollUntil(seq *atomic.Uint64, old uint64, done, deadline <-chan struct{}) bool
 	// Waiting counts a caller that parks without offering to run the
-	// loop (its wait can expire or be cancelled): a loop lent to nobody
+	// loop (its wait has a timeout or can be cancelled): a loop lent to nobody
 	// is then taken back by its own goroutine, which reports the edge.
 	Waiting()
 	// WaitEnded ends a wait for which PollUntil reported false, or that
