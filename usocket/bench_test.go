@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/usocket-go/usocket/reactor"
 )
@@ -16,8 +17,9 @@ import (
 // library's *net.TCPConn, so the facade's cost shows as a ratio.
 
 type stack struct {
-	name   string
-	idle   *reactor.IdleWait // usocket stacks: a reactor of their own waiting so; nil: the default reactor
+	name     string
+	idle     *reactor.IdleWait // usocket stacks: a reactor of their own waiting so; nil: the default reactor
+	deadline bool              // every connection, both ends, has a (distant) deadline set
 	listen func(ctx context.Context, r *reactor.Reactor) (net.Listener, error)
 	dial   func(ctx context.Context, r *reactor.Reactor, addr string) (net.Conn, error)
 }
@@ -40,6 +42,9 @@ var (
 	// (reactor.IdleWaitPark): every wake-up is handed off by the loop
 	// goroutine, as the default did before it lent.
 	parkStack = stack{name: "usocket-park", idle: &park, listen: usocketListen, dial: usocketDial}
+	// The default, with a deadline set on every connection, as servers
+	// facing the internet do: a blocked call still runs the loop itself.
+	deadlineStack = stack{name: "usocket-deadline", deadline: true, listen: usocketListen, dial: usocketDial}
 	netStack  = stack{
 		name: "net",
 		listen: func(ctx context.Context, _ *reactor.Reactor) (net.Listener, error) {
@@ -50,16 +55,22 @@ var (
 			return d.DialContext(ctx, "tcp", addr)
 		},
 	}
-	stacks = []stack{usocketStack, parkStack, netStack}
+	stacks = []stack{usocketStack, deadlineStack, parkStack, netStack}
 )
 
+// benchDeadline is the distant deadline of the deadline stacks.
+const benchDeadline = time.Hour
+
 // echoServer accepts on ln and echoes each connection until it ends.
-func echoServer(ln net.Listener, wg *sync.WaitGroup) {
+func echoServer(ln net.Listener, wg *sync.WaitGroup, deadline bool) {
 	defer wg.Done()
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			return
+		}
+		if deadline {
+			_ = c.SetDeadline(time.Now().Add(benchDeadline))
 		}
 		wg.Add(1)
 		go func() {
@@ -98,11 +109,14 @@ func withEcho(b *testing.B, s stack, conns int, f func(cs []net.Conn)) {
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go echoServer(ln, &wg)
+	go echoServer(ln, &wg, s.deadline)
 	cs := make([]net.Conn, conns)
 	for i := range cs {
 		if cs[i], err = s.dial(ctx, r, ln.Addr().String()); err != nil {
 			b.Fatal(err)
+		}
+		if s.deadline {
+			_ = cs[i].SetDeadline(time.Now().Add(benchDeadline))
 		}
 	}
 	f(cs)
