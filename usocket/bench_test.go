@@ -20,8 +20,8 @@ type stack struct {
 	name     string
 	idle     *reactor.IdleWait // usocket stacks: a reactor of their own waiting so; nil: the default reactor
 	deadline bool              // every connection, both ends, has a (distant) deadline set
-	listen func(ctx context.Context, r *reactor.Reactor) (net.Listener, error)
-	dial   func(ctx context.Context, r *reactor.Reactor, addr string) (net.Conn, error)
+	listen   func(ctx context.Context, r *reactor.Reactor) (net.Listener, error)
+	dial     func(ctx context.Context, r *reactor.Reactor, addr string) (net.Conn, error)
 }
 
 var park = reactor.IdleWaitPark
@@ -45,7 +45,7 @@ var (
 	// The default, with a deadline set on every connection, as servers
 	// facing the internet do: a blocked call still runs the loop itself.
 	deadlineStack = stack{name: "usocket-deadline", deadline: true, listen: usocketListen, dial: usocketDial}
-	netStack  = stack{
+	netStack      = stack{
 		name: "net",
 		listen: func(ctx context.Context, _ *reactor.Reactor) (net.Listener, error) {
 			return net.Listen("tcp4", "127.0.0.1:0")
