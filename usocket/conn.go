@@ -117,10 +117,12 @@ func (c *conn) start(r *reactor.Reactor, fd, limit int) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.w.Store(w)
-	c.sig.SetObserver(w.SetObserved)
-	c.rdl.OnExpire(c.kick) // a call running the loop itself waits on no channel
-	c.wdl.OnExpire(c.kick)
+	if w != nil { // nil on the net backend: no loop to lend
+		c.w.Store(w)
+		c.sig.SetObserver(w.SetObserved)
+		c.rdl.OnExpire(c.kick) // a call running the loop itself waits on no channel
+		c.wdl.OnExpire(c.kick)
+	}
 	pub := &Conn{c}
 	runtime.AddCleanup(pub, (*conn).dropped, c)
 	return pub, nil

@@ -134,9 +134,11 @@ func (l *listener) open(ctx context.Context, network, address string, backlog in
 	if err != nil {
 		return fail(err)
 	}
-	l.w = w
-	l.sig.SetObserver(w.SetObserved)
-	l.dl.OnExpire(w.Kick) // an Accept running the loop itself waits on no channel
+	if w != nil { // nil on the net backend: no loop to lend
+		l.w = w
+		l.sig.SetObserver(w.SetObserved)
+		l.dl.OnExpire(w.Kick) // an Accept running the loop itself waits on no channel
+	}
 	pub := &Listener{l}
 	runtime.AddCleanup(pub, (*listener).dropped, l)
 	return pub, nil
@@ -252,7 +254,10 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 			return nil, NewAcceptError(l.network(), l.netAddr(), os.NewSyscallError("accept4", err))
 		}
 		afterEAGAIN("accept")
-		stops := wake.Stops{Done: l.done, Deadline: l.dl.Wait(), Cancel: ctx.Done(), Lender: l.w}
+		stops := wake.Stops{Done: l.done, Deadline: l.dl.Wait(), Cancel: ctx.Done()}
+		if l.w != nil { // not a nil *Watcher in the interface
+			stops.Lender = l.w
+		}
 		switch l.rd.Wait(seq, stops) {
 		case wake.Closed:
 			return nil, l.opError(net.ErrClosed)
