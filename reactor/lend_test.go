@@ -19,9 +19,17 @@ import (
 // so that the loop does not take itself back while the test runs.
 func lentLoop(t *testing.T) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte)) {
 	t.Helper()
+	r, w, seq, write := lendingLoop(t, time.Hour)
+	waitRole(t, w, roleFree, "the loop lending itself")
+	return r, w, seq, write
+}
+
+// lendingLoop is lentLoop with the given backstop, returning at once.
+func lendingLoop(t *testing.T, backstop time.Duration) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte)) {
+	t.Helper()
 	saved := lendBackstop
 	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
-	lendBackstop = time.Hour
+	lendBackstop = backstop
 	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitAuto))
 	fd, peer := socketPair(t)
 	seq := new(atomic.Uint64)
@@ -34,7 +42,6 @@ func lentLoop(t *testing.T) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte))
 		_ = w.Release()
 		_ = unix.Close(fd)
 	})
-	waitRole(t, w, roleFree, "the loop lending itself")
 	return r, w, seq, func(b []byte) {
 		if _, err := peer.Write(b); err != nil {
 			t.Fatal(err)
@@ -221,26 +228,13 @@ func TestLendTimedWaiterTakesLoopBack(t *testing.T) {
 // though the backstop's timer is armed only at the first of those lends
 // (it re-arms for the rest when it fires early).
 func TestLendBackstopTakesLoopBack(t *testing.T) {
-	saved := lendBackstop
-	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
-	lendBackstop = 50 * time.Millisecond
-	r, _ := newTestReactor(t, WithLoops(1), WithIdleWait(IdleWaitAuto))
-	fd, peer := socketPair(t)
-	seq := new(atomic.Uint64)
-	edge := func(*Watcher) { seq.Add(1) }
-	w, err := r.WatchEdge(fd, &fdFuncs{readable: edge, writable: edge}, Lendable())
-	if err != nil {
-		t.Fatalf("WatchEdge: %v", err)
-	}
-	defer func() { _ = w.Release(); _ = unix.Close(fd) }()
+	_, w, seq, write := lendingLoop(t, 50*time.Millisecond)
 	for i := range 20 {
 		waitRole(t, w, roleFree, "the loop lending itself")
 		old := seq.Load()
 		res := make(chan bool, 1)
 		go func() { res <- w.PollUntil(seq, old, nil, nil) }()
-		if _, err := peer.Write([]byte{byte(i)}); err != nil {
-			t.Fatal(err)
-		}
+		write([]byte{byte(i)})
 		if !recv(t, res, "PollUntil to return after the edge") && seq.Load() == old {
 			// Declined (the loop goroutine held it): counted as waiting.
 			w.WaitEnded()

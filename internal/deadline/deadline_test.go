@@ -157,26 +157,26 @@ func TestOnExpireRuns(t *testing.T) {
 	d.OnExpire(func() { fired <- closed(d.Wait()) })
 	d.Set(time.Now().Add(time.Hour))
 	d.Set(time.Now().Add(time.Millisecond)) // the hour's timer is stale now
-	select {
-	case ok := <-fired:
-		if !ok {
-			t.Fatal("OnExpire ran before the channel closed")
-		}
-	case <-time.After(bound):
-		t.Fatal("OnExpire did not run when the timer fired")
-	}
+	expectFired(t, fired, "when the timer fired")
 	d.Set(time.Now().Add(-time.Second))
-	select {
-	case ok := <-fired:
-		if !ok {
-			t.Fatal("OnExpire ran before the channel closed")
-		}
-	case <-time.After(bound):
-		t.Fatal("OnExpire did not run for a deadline set in the past")
-	}
+	expectFired(t, fired, "for a deadline set in the past")
 	d.Set(time.Time{})
 	d.Stop()
 	if n := len(fired); n != 0 {
 		t.Fatalf("OnExpire ran %d more time(s)", n)
+	}
+}
+
+// expectFired waits for one OnExpire call, which must have seen the
+// channel closed.
+func expectFired(t *testing.T, fired <-chan bool, when string) {
+	t.Helper()
+	select {
+	case ok := <-fired:
+		if !ok {
+			t.Fatal("OnExpire ran before the channel closed")
+		}
+	case <-time.After(bound):
+		t.Fatal("OnExpire did not run " + when)
 	}
 }
