@@ -135,9 +135,7 @@ func (l *listener) open(ctx context.Context, network, address string, backlog in
 		return fail(err)
 	}
 	if w != nil { // nil on the net backend: no loop to lend
-		l.w = w
 		l.sig.SetObserver(w.SetObserved)
-		l.dl.OnExpire(w.Kick) // an Accept running the loop itself waits on no channel
 	}
 	pub := &Listener{l}
 	runtime.AddCleanup(pub, (*listener).dropped, l)
@@ -195,7 +193,6 @@ type listener struct {
 	doneOnce sync.Once
 	dl       deadline.Deadline
 	sig      waitlist.Signal
-	w        *reactor.Watcher // the loop's registration, lent to blocked Accepts (wake.Lender)
 }
 
 var (
@@ -254,10 +251,12 @@ func (l *Listener) accept(ctx context.Context) (*Conn, error) {
 			return nil, NewAcceptError(l.network(), l.netAddr(), os.NewSyscallError("accept4", err))
 		}
 		afterEAGAIN("accept")
+		// No Lender: an Accept blocks for long, and one running the loop
+		// would keep it from the connections' blocked calls; nor is it
+		// counted as waiting, which would keep the loop from being lent at
+		// all. On a loop lent to nobody, a new connection's edge waits for
+		// the backstop (reactor.Lendable: about 200 µs at most).
 		stops := wake.Stops{Done: l.done, Deadline: l.dl.Wait(), Cancel: ctx.Done()}
-		if l.w != nil { // not a nil *Watcher in the interface
-			stops.Lender = l.w
-		}
 		switch l.rd.Wait(seq, stops) {
 		case wake.Closed:
 			return nil, l.opError(net.ErrClosed)
@@ -311,7 +310,6 @@ func (l *listener) dropped() { _ = l.close() }
 func (l *listener) finish() {
 	l.doneOnce.Do(func() { close(l.done) })
 	l.sig.Notify()
-	l.kick()
 }
 
 // Addr returns the bound address, a *net.TCPAddr with the real port when
@@ -333,16 +331,7 @@ func (l *Listener) SetDeadline(t time.Time) error {
 	}
 	l.dl.Set(t)
 	l.rd.Notify()
-	l.kick()
 	return nil
-}
-
-// kick wakes an Accept that runs the loop itself (wake.Lender) after the
-// edge was notified or done closed from outside the loop.
-func (l *listener) kick() {
-	if l.w != nil {
-		l.w.Kick()
-	}
 }
 
 // ReuseAddress reports whether SO_REUSEADDR was set when listening
