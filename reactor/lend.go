@@ -48,15 +48,16 @@ func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }
 func Lendable() WatchOption { return func(w *Watcher) { w.lendable = true } }
 
 // PollUntil is for a caller about to park until *seq differs from old
-// (or done or deadline is closed; either may be nil): it runs w's loop on
-// the calling goroutine instead, when the loop is lent: it parks in the Go
-// runtime poller on the loop's epoll descriptor, runs each round of events
-// and tasks, and returns true once *seq != old or done or deadline is
-// closed. Whoever closes done or deadline must then Kick w. When the loop
-// is not lent it returns false at once; the caller is then counted as
-// waiting, must park by its own means and call WaitEnded afterwards.
-func (w *Watcher) PollUntil(seq *atomic.Uint64, old uint64, done, deadline <-chan struct{}) bool {
-	return w.loop.poller.pollUntil(seq, old, done, deadline)
+// (or done, deadline or timeout is closed; any may be nil): it runs w's
+// loop on the calling goroutine instead, when the loop is lent: it parks
+// in the Go runtime poller on the loop's epoll descriptor, runs each round
+// of events and tasks, and returns true once *seq != old or one of the
+// channels is closed. Whoever closes one of them must then Kick w. When
+// the loop is not lent it returns false at once; the caller is then
+// counted as waiting, must park by its own means and call WaitEnded
+// afterwards.
+func (w *Watcher) PollUntil(seq *atomic.Uint64, old uint64, done, deadline, timeout <-chan struct{}) bool {
+	return w.loop.poller.pollUntil(seq, old, done, deadline, timeout)
 }
 
 // Waiting counts a caller about to park on w's edges without offering to

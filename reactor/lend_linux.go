@@ -100,14 +100,14 @@ func (p *poller) waiting() {
 }
 
 // pollUntil: see Watcher.PollUntil.
-func (p *poller) pollUntil(seq *atomic.Uint64, old uint64, done, deadline <-chan struct{}) bool {
+func (p *poller) pollUntil(seq *atomic.Uint64, old uint64, done, deadline, timeout <-chan struct{}) bool {
 	p.waiters.Add(1) // announce, then try: lend does the reverse
 	if !p.role.CompareAndSwap(roleFree, roleBorrowed) {
 		return false
 	}
 	p.waiters.Add(-1)
 	defer p.lend()
-	for seq.Load() == old && !isClosed(done) && !isClosed(deadline) && !p.stopped {
+	for seq.Load() == old && !isClosed(done) && !isClosed(deadline) && !isClosed(timeout) && !p.stopped {
 		if p.more {
 			p.try()
 		} else if err := p.borrowerPark(); err != nil {

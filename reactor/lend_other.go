@@ -5,7 +5,7 @@ package reactor
 import "sync/atomic"
 
 // pollUntil never lends the loop on this backend: the caller waits.
-func (p *poller) pollUntil(*atomic.Uint64, uint64, <-chan struct{}, <-chan struct{}) bool {
+func (p *poller) pollUntil(*atomic.Uint64, uint64, <-chan struct{}, <-chan struct{}, <-chan struct{}) bool {
 	p.waiters.Add(1)
 	return false
 }

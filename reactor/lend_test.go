@@ -67,7 +67,7 @@ func borrow(t *testing.T, w *Watcher, seq *atomic.Uint64, done <-chan struct{}) 
 	t.Helper()
 	res := make(chan bool, 1)
 	old := seq.Load()
-	go func() { res <- w.PollUntil(seq, old, done, nil) }()
+	go func() { res <- w.PollUntil(seq, old, done, nil, nil) }()
 	waitRole(t, w, roleBorrowed, "the caller borrowing the loop")
 	return res
 }
@@ -112,22 +112,31 @@ func TestLendKick(t *testing.T) {
 	recv(t, res, "PollUntil to return after done and Kick")
 }
 
-// TestLendDeadline: a borrow ends when the caller's deadline channel
-// closes and w is kicked (deadline.Deadline.OnExpire kicks in the facade).
+// TestLendDeadline: a borrow ends when the caller's deadline or timeout
+// channel closes and w is kicked (the facade's deadline.OnExpire and call
+// timer kick).
 func TestLendDeadline(t *testing.T) {
-	_, w, seq, _ := lentLoop(t)
-	deadline := make(chan struct{})
-	res := make(chan bool, 1)
-	old := seq.Load()
-	go func() { res <- w.PollUntil(seq, old, nil, deadline) }()
-	waitRole(t, w, roleBorrowed, "the caller borrowing the loop")
-	close(deadline)
-	w.Kick()
-	if !recv(t, res, "PollUntil to return after the deadline and Kick") {
-		t.Fatal("PollUntil declined a lent loop")
-	}
-	if seq.Load() != old {
-		t.Fatal("an edge came; the test wanted the deadline to end the borrow")
+	for _, which := range []string{"deadline", "timeout"} {
+		t.Run(which, func(t *testing.T) {
+			_, w, seq, _ := lentLoop(t)
+			stop := make(chan struct{})
+			deadline, timeout := stop, (chan struct{})(nil)
+			if which == "timeout" {
+				deadline, timeout = nil, stop
+			}
+			res := make(chan bool, 1)
+			old := seq.Load()
+			go func() { res <- w.PollUntil(seq, old, nil, deadline, timeout) }()
+			waitRole(t, w, roleBorrowed, "the caller borrowing the loop")
+			close(stop)
+			w.Kick()
+			if !recv(t, res, "PollUntil to return after the "+which+" and Kick") {
+				t.Fatal("PollUntil declined a lent loop")
+			}
+			if seq.Load() != old {
+				t.Fatal("an edge came; the test wanted the " + which + " to end the borrow")
+			}
+		})
 	}
 }
 
@@ -137,7 +146,7 @@ func TestLendDeadline(t *testing.T) {
 func TestLendDeclined(t *testing.T) {
 	_, w, seq, write := lentLoop(t)
 	res := borrow(t, w, seq, nil)
-	if w.PollUntil(seq, seq.Load(), nil, nil) {
+	if w.PollUntil(seq, seq.Load(), nil, nil, nil) {
 		t.Fatal("PollUntil borrowed a loop that was already borrowed")
 	}
 	if n := w.loop.poller.waiters.Load(); n != 1 {
@@ -233,7 +242,7 @@ func TestLendBackstopTakesLoopBack(t *testing.T) {
 		waitRole(t, w, roleFree, "the loop lending itself")
 		old := seq.Load()
 		res := make(chan bool, 1)
-		go func() { res <- w.PollUntil(seq, old, nil, nil) }()
+		go func() { res <- w.PollUntil(seq, old, nil, nil, nil) }()
 		write([]byte{byte(i)})
 		if !recv(t, res, "PollUntil to return after the edge") && seq.Load() == old {
 			// Declined (the loop goroutine held it): counted as waiting.

@@ -56,7 +56,7 @@ func (c *Conn) next(op string) (packet, error) {
 	if c.responder != nil {
 		return packet{}, c.inputError(op, "Receive", "socket", c.local, "has a Responder", ErrResponderSocket, netip.AddrPort{})
 	}
-	var timeout <-chan time.Time
+	var timeout <-chan struct{} // closed when the read timeout passes
 	for {
 		if c.isDone() {
 			return packet{}, c.closedError(op)
@@ -79,9 +79,10 @@ func (c *Conn) next(op string) (packet, error) {
 		afterEAGAIN("receive")
 		if timeout == nil {
 			if d := time.Duration(c.readTimeout.Load()); d > 0 {
-				t := time.NewTimer(d)
+				ch := make(chan struct{})
+				t := time.AfterFunc(d, func() { close(ch) })
 				defer t.Stop()
-				timeout = t.C
+				timeout = ch
 			}
 		}
 		switch c.rd.Wait(seq, wake.Stops{Done: c.done, Deadline: c.rdl.Wait(), Timeout: timeout}) {

@@ -143,7 +143,7 @@ func (c *Conn) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	ct := callTimer{d: time.Duration(c.rto.Load())}
+	ct := callTimer{d: time.Duration(c.rto.Load()), c: c.conn}
 	defer ct.stop()
 	for {
 		if c.rdShut.Load() {
@@ -179,9 +179,9 @@ func (c *conn) wait(e *wake.Edge, seq uint64, dl *deadline.Deadline, ct *callTim
 
 // stops are the events that end a wait besides readiness. A deadline
 // that is not set is left out: setting one wakes the wait (notifyDeadline),
-// which then waits again with it. Without a timeout the wait may run the
-// loop itself (c.w, a wake.Lender); what wakes a wait from outside the
-// loop kicks it (c.kick), the deadline passing too (OnExpire).
+// which then waits again with it. The wait may run the loop itself (c.w,
+// a wake.Lender); what wakes a wait from outside the loop kicks it
+// (c.kick), the deadline and the call's timeout passing too.
 func (c *conn) stops(dl *deadline.Deadline, ct *callTimer) wake.Stops {
 	s := wake.Stops{Done: c.done, Timeout: ct.start()}
 	if dl.IsSet() {
@@ -241,7 +241,7 @@ func (c *Conn) writeWith(op string, step func(fd int) (done bool, err error)) er
 		return c.opError(op, net.ErrClosed)
 	}
 	defer c.fd.Release()
-	ct := callTimer{d: time.Duration(c.wto.Load())}
+	ct := callTimer{d: time.Duration(c.wto.Load()), c: c.conn}
 	defer ct.stop()
 	if c.wdl.Expired() {
 		return c.timeoutError(op)

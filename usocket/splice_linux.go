@@ -107,7 +107,7 @@ func acquireConnSource(s *Conn) (cs *connSource, release func(), ok bool) {
 	if !s.fd.Acquire() {
 		return nil, nil, false
 	}
-	cs = &connSource{s: s.conn, ct: callTimer{d: time.Duration(s.rto.Load())}}
+	cs = &connSource{s: s.conn, ct: callTimer{d: time.Duration(s.rto.Load()), c: s.conn}}
 	return cs, func() { cs.ct.stop(); s.fd.Release() }, true
 }
 

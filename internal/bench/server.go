@@ -54,6 +54,9 @@ var KnownServers = []Server{
 	{Name: "single", Build: pkgEchoServer, Args: []string{"-mode", "single"},
 		Cannot: map[Kind]string{KindIdle: "serves one client at a time, so idle connections wait unserved in the backlog"}},
 	{Name: "multi", Build: pkgEchoServer, Args: []string{"-mode", "multi"}},
+	// The same without lending the loops to blocked calls (every wake-up
+	// handed off by the loop goroutine), to show what lending is worth.
+	{Name: "multi-park", Build: pkgEchoServer, Args: []string{"-mode", "multi", "-idle", "park"}},
 	{Name: "gnet", Build: pkgGnetEcho},
 	{Name: "std", Build: pkgStdEcho},
 }

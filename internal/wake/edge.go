@@ -47,14 +47,14 @@ func (e *Edge) Notify() {
 }
 
 // Wait parks until an edge comes after seq (at once if one came already)
-// or one of s fires. With a Lender and no Timeout or Cancel it first
-// offers to run the event loop itself; with one of them it is counted as
-// waiting (see Lender).
+// or one of s fires. With a Lender and no Cancel it first offers to run
+// the event loop itself; with a Cancel it is counted as waiting (see
+// Lender).
 func (e *Edge) Wait(seq uint64, s Stops) Result {
 	if l := s.Lender; l != nil {
-		if s.Timeout == nil && s.Cancel == nil {
-			if l.PollUntil(&e.seq, seq, s.Done, s.Deadline) {
-				return s.wait(closedChan) // an edge came, or Done, or the Deadline: Closed wins
+		if s.Cancel == nil {
+			if l.PollUntil(&e.seq, seq, s.Done, s.Deadline, s.Timeout) {
+				return s.wait(closedChan) // an edge came, or a stop: Closed wins
 			}
 		} else {
 			l.Waiting()

@@ -1,9 +1,6 @@
 package wake
 
-import (
-	"sync/atomic"
-	"time"
-)
+import "sync/atomic"
 
 // Result says why a wait ended.
 type Result int
@@ -23,17 +20,17 @@ const (
 // Stops are the events besides readiness that end a wait. A nil channel
 // never fires.
 type Stops struct {
-	Done     <-chan struct{}  // the descriptor is closing
-	Deadline <-chan struct{}  // the direction's deadline passed
-	Timeout  <-chan time.Time // the call's own timeout passed
-	Cancel   <-chan struct{}  // the call's context ended
+	Done     <-chan struct{} // the descriptor is closing
+	Deadline <-chan struct{} // closed when the direction's deadline passes
+	Timeout  <-chan struct{} // closed when the call's own timeout passes
+	Cancel   <-chan struct{} // the call's context ended
 
 	// Lender, if set, may run the event loop on the waiting goroutine
-	// (reactor.Watcher, see Lender). It does only when Timeout and Cancel
-	// are nil: whoever closes Done, makes the Deadline pass or notifies
-	// the Edge from outside the loop must then also Kick the Lender
-	// (deadline.Deadline.OnExpire). A wait with a Timeout or a Cancel
-	// parks and is counted as waiting (Lender.Waiting) instead.
+	// (reactor.Watcher, see Lender). It does only when Cancel is nil:
+	// whoever closes Done, Deadline or Timeout, or notifies the Edge from
+	// outside the loop, must then also Kick the Lender (for a deadline,
+	// deadline.Deadline.OnExpire). A wait with a Cancel parks and is
+	// counted as waiting (Lender.Waiting) instead.
 	Lender Lender
 }
 
@@ -42,12 +39,12 @@ type Stops struct {
 // wakes the waiter itself, one scheduler hop fewer. *reactor.Watcher
 // implements it (Watcher.PollUntil).
 type Lender interface {
-	// PollUntil runs the loop until *seq != old or done or deadline is
-	// closed, and reports true; or, when the loop cannot be lent now,
-	// counts the caller as waiting and reports false at once.
-	PollUntil(seq *atomic.Uint64, old uint64, done, deadline <-chan struct{}) bool
+	// PollUntil runs the loop until *seq != old or done, deadline or
+	// timeout is closed, and reports true; or, when the loop cannot be
+	// lent now, counts the caller as waiting and reports false at once.
+	PollUntil(seq *atomic.Uint64, old uint64, done, deadline, timeout <-chan struct{}) bool
 	// Waiting counts a caller that parks without offering to run the
-	// loop (its wait has a timeout or can be cancelled): a loop lent to nobody
+	// loop (its wait can be cancelled): a loop lent to nobody
 	// is then taken back by its own goroutine, which reports the edge.
 	Waiting()
 	// WaitEnded ends a wait for which PollUntil reported false, or that

@@ -45,15 +45,13 @@ func TestEdgeSinceSeq(t *testing.T) {
 func TestEdgeStops(t *testing.T) {
 	closed := make(chan struct{})
 	close(closed)
-	tm := make(chan time.Time, 1)
-	tm <- time.Now()
 	for _, tt := range []struct {
 		s    Stops
 		want Result
 	}{
 		{Stops{Done: closed}, Closed},
 		{Stops{Deadline: closed}, Expired},
-		{Stops{Timeout: tm}, Expired},
+		{Stops{Timeout: closed}, Expired},
 		{Stops{Cancel: closed}, Canceled},
 	} {
 		var e Edge
