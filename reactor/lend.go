@@ -61,7 +61,7 @@ func (w *Watcher) PollUntil(seq *atomic.Uint64, old uint64, done, deadline, time
 }
 
 // Waiting counts a caller about to park on w's edges without offering to
-// run the loop (a wait with a deadline): a lent loop is taken back at once,
+// run the loop (a wait a context can cancel): a lent loop is taken back at once,
 // so that its edges reach that caller without delay. WaitEnded ends it.
 func (w *Watcher) Waiting() { w.loop.poller.waiting() }
 

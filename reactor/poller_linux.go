@@ -78,6 +78,9 @@ func openPoller(mode IdleWait) (*poller, error) {
 		_ = unix.Close(epfd)
 		return nil, wrapSyscall("eventfd", err)
 	}
+	if mode == IdleWaitLend { // its deprecated name
+		mode = IdleWaitAuto
+	}
 	p := &poller{mode: mode, epfd: epfd, efd: efd, events: make([]unix.EpollEvent, 128), tasks: queue.NewLockFreeQueue()}
 	if err := p.ctl(unix.EPOLL_CTL_ADD, efd, 0, readEvents); err != nil {
 		p.closeFDs()
@@ -221,7 +224,7 @@ func (p *poller) wait() error {
 		p.try()
 		return nil
 	}
-	if p.park && (p.mode == IdleWaitAuto || p.mode == IdleWaitLend) && p.canLend != nil && p.canLend() {
+	if p.park && p.mode == IdleWaitAuto && p.canLend != nil && p.canLend() {
 		p.lendAndWait() // p.park stays set: park below once it is back
 		switch {
 		case p.stopped:
@@ -233,16 +236,10 @@ func (p *poller) wait() error {
 	}
 	wait := p.waits.Add(1)
 	defer p.state.Store(waitNone)
-	if p.mode == IdleWaitPark || (p.park && (p.mode == IdleWaitAuto || p.mode == IdleWaitLend)) {
+	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
 		return p.parkEpoll(wait)
 	}
-	return p.blockEpoll()
-}
-
-// blockEpoll blocks the thread in epoll_wait until events come, and fills
-// p.events. The loop goroutine and a borrower (lend_linux.go) block so.
-func (p *poller) blockEpoll() error {
 	p.state.Store(waitBlock)
 	for {
 		n, err := unix.EpollWait(p.epfd, p.events, -1)
