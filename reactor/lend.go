@@ -66,7 +66,8 @@ func (w *Watcher) PollUntil(seq *atomic.Uint64, old uint64, done, deadline, time
 func (w *Watcher) Waiting() { w.loop.poller.waiting() }
 
 // WaitEnded ends the wait of a caller for which PollUntil returned false,
-// or that Waiting counted.
+// or that Waiting counted: once, when the caller is woken or gives up
+// (wake.Edge calls it from the Notify that wakes the caller).
 func (w *Watcher) WaitEnded() { w.loop.poller.waiters.Add(-1) }
 
 // Kick wakes a caller running w's loop through PollUntil, so that it

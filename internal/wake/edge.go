@@ -13,7 +13,16 @@ type Edge struct {
 	parked atomic.Bool   // waiters may be listed: Notify must wake them
 
 	mu      sync.Mutex
-	waiters []chan struct{} // one token channel per parked caller
+	waiters []waiter // the parked callers
+}
+
+// waiter is a parked caller: its token channel, and the Lender that counts
+// it as waiting, if any. Whoever takes it off the list (Notify, or the
+// caller giving up) ends that count, so a caller that Notify woke no
+// longer counts as waiting by the time the loop that woke it looks.
+type waiter struct {
+	ch      chan struct{}
+	counted Lender
 }
 
 // tokens are the callers' one-slot wake-up channels, reused so that
@@ -34,12 +43,15 @@ func (e *Edge) Notify() {
 		return
 	}
 	e.mu.Lock()
-	for i, ch := range e.waiters {
+	for i, w := range e.waiters {
+		if w.counted != nil {
+			w.counted.WaitEnded()
+		}
 		select {
-		case ch <- struct{}{}:
+		case w.ch <- struct{}{}:
 		default:
 		}
-		e.waiters[i] = nil
+		e.waiters[i] = waiter{}
 	}
 	e.waiters = e.waiters[:0]
 	e.parked.Store(false)
@@ -48,9 +60,10 @@ func (e *Edge) Notify() {
 
 // Wait parks until an edge comes after seq (at once if one came already)
 // or one of s fires. With a Lender and no Cancel it first offers to run
-// the event loop itself; with a Cancel it is counted as waiting (see
-// Lender).
+// the event loop itself; otherwise it is counted as waiting (see Lender)
+// until it is woken or gives up.
 func (e *Edge) Wait(seq uint64, s Stops) Result {
+	var counted Lender
 	if l := s.Lender; l != nil {
 		if s.Cancel == nil {
 			if l.PollUntil(&e.seq, seq, s.Done, s.Deadline, s.Timeout) {
@@ -59,20 +72,23 @@ func (e *Edge) Wait(seq uint64, s Stops) Result {
 		} else {
 			l.Waiting()
 		}
-		defer l.WaitEnded()
+		counted = l
 	}
 	e.mu.Lock()
 	e.parked.Store(true) // announce, then re-check: Notify does the reverse
 	if e.seq.Load() != seq {
 		e.mu.Unlock()
+		if counted != nil {
+			counted.WaitEnded()
+		}
 		return s.wait(closedChan)
 	}
 	ch := tokens.Get().(chan struct{})
-	e.waiters = append(e.waiters, ch)
+	e.waiters = append(e.waiters, waiter{ch: ch, counted: counted})
 	e.mu.Unlock()
 	r := s.wait(ch)
-	if r != Ready {
-		e.forget(ch)
+	if r != Ready && e.forget(ch) && counted != nil {
+		counted.WaitEnded() // still listed: Notify did not end the count
 	}
 	// No Notify can send on ch any more: drain it and reuse it.
 	select {
@@ -83,22 +99,26 @@ func (e *Edge) Wait(seq uint64, s Stops) Result {
 	return r
 }
 
-// forget takes ch off the waiters, if a Notify did not already.
-func (e *Edge) forget(ch chan struct{}) {
+// forget takes ch off the waiters and reports true, or reports false if
+// a Notify already did.
+func (e *Edge) forget(ch chan struct{}) bool {
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	found := false
 	for i, w := range e.waiters {
-		if w == ch {
+		if w.ch == ch {
 			last := len(e.waiters) - 1
 			e.waiters[i] = e.waiters[last]
-			e.waiters[last] = nil
+			e.waiters[last] = waiter{}
 			e.waiters = e.waiters[:last]
+			found = true
 			break
 		}
 	}
 	if len(e.waiters) == 0 {
 		e.parked.Store(false)
 	}
-	e.mu.Unlock()
+	return found
 }
 
 // closedChan makes a wait end at once.

@@ -47,8 +47,11 @@ type Lender interface {
 	// loop (its wait can be cancelled): a loop lent to nobody
 	// is then taken back by its own goroutine, which reports the edge.
 	Waiting()
-	// WaitEnded ends a wait for which PollUntil reported false, or that
-	// Waiting counted.
+	// WaitEnded ends, once, a wait for which PollUntil reported false,
+	// or that Waiting counted. The Edge calls it when the caller leaves
+	// its list: from the Notify that wakes it (so the loop that notified
+	// no longer counts it when it next decides whether to lend itself),
+	// or from the caller that gives up.
 	WaitEnded()
 }
 
