@@ -20,6 +20,7 @@ type stack struct {
 	name     string
 	idle     *reactor.IdleWait // usocket stacks: a reactor of their own waiting so; nil: the default reactor
 	deadline bool              // every connection, both ends, has a (distant) deadline set
+	timeouts bool              // every connection, both ends, has per-call read and write timeouts
 	listen   func(ctx context.Context, r *reactor.Reactor) (net.Listener, error)
 	dial     func(ctx context.Context, r *reactor.Reactor, addr string) (net.Conn, error)
 }
@@ -45,6 +46,9 @@ var (
 	// The default, with a deadline set on every connection, as servers
 	// facing the internet do: a blocked call still runs the loop itself.
 	deadlineStack = stack{name: "usocket-deadline", deadline: true, listen: usocketListen, dial: usocketDial}
+	// The default, with per-call read and write timeouts on every
+	// connection, as the socket-server examples set them.
+	timeoutStack = stack{name: "usocket-timeout", timeouts: true, listen: usocketListen, dial: usocketDial}
 	netStack      = stack{
 		name: "net",
 		listen: func(ctx context.Context, _ *reactor.Reactor) (net.Listener, error) {
@@ -55,23 +59,36 @@ var (
 			return d.DialContext(ctx, "tcp", addr)
 		},
 	}
-	stacks = []stack{usocketStack, deadlineStack, parkStack, netStack}
+	stacks = []stack{usocketStack, deadlineStack, timeoutStack, parkStack, netStack}
 )
 
 // benchDeadline is the distant deadline of the deadline stacks.
 const benchDeadline = time.Hour
 
+// benchTimeout is the per-call timeout of the timeout stacks: the echo
+// server example's default.
+const benchTimeout = 30 * time.Second
+
+// limit sets what s asks for on a connection: a deadline, timeouts.
+func (s stack) limit(c net.Conn) {
+	if s.deadline {
+		_ = c.SetDeadline(time.Now().Add(benchDeadline))
+	}
+	if uc, ok := c.(*Conn); ok && s.timeouts {
+		_ = uc.SetReadTimeout(benchTimeout)
+		_ = uc.SetWriteTimeout(benchTimeout)
+	}
+}
+
 // echoServer accepts on ln and echoes each connection until it ends.
-func echoServer(ln net.Listener, wg *sync.WaitGroup, deadline bool) {
+func echoServer(ln net.Listener, wg *sync.WaitGroup, s stack) {
 	defer wg.Done()
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
-		if deadline {
-			_ = c.SetDeadline(time.Now().Add(benchDeadline))
-		}
+		s.limit(c)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -109,15 +126,13 @@ func withEcho(b *testing.B, s stack, conns int, f func(cs []net.Conn)) {
 	}
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go echoServer(ln, &wg, s.deadline)
+	go echoServer(ln, &wg, s)
 	cs := make([]net.Conn, conns)
 	for i := range cs {
 		if cs[i], err = s.dial(ctx, r, ln.Addr().String()); err != nil {
 			b.Fatal(err)
 		}
-		if s.deadline {
-			_ = cs[i].SetDeadline(time.Now().Add(benchDeadline))
-		}
+		s.limit(cs[i])
 	}
 	f(cs)
 	for _, c := range cs {
