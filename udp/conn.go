@@ -56,7 +56,8 @@ type conn struct {
 	rd          wake.Edge // the queue may have grown
 	wr          wake.Edge // the socket became writable
 	readTimeout atomic.Int64
-	spaceWaits  atomic.Int64 // sends that waited for buffer space (for tests)
+	rclk        deadline.Clock // times readTimeout for every Receive
+	spaceWaits  atomic.Int64   // sends that waited for buffer space (for tests)
 
 	sig waitlist.Signal
 
@@ -184,6 +185,7 @@ func (c *conn) close() error {
 	c.markDone()
 	c.rdl.Stop()
 	c.wdl.Stop()
+	c.rclk.Stop()
 	c.fd.Close()
 	c.mu.Lock()
 	c.q.clear()

@@ -56,12 +56,13 @@ func (c *Conn) next(op string) (packet, error) {
 	if c.responder != nil {
 		return packet{}, c.inputError(op, "Receive", "socket", c.local, "has a Responder", ErrResponderSocket, netip.AddrPort{})
 	}
-	var timeout <-chan struct{} // closed when the read timeout passes
+	ct := c.rclk.Call(time.Duration(c.readTimeout.Load()))
+	defer ct.Done()
 	for {
 		if c.isDone() {
 			return packet{}, c.closedError(op)
 		}
-		if c.rdl.Expired() {
+		if c.rdl.Expired() || ct.Expired() {
 			return packet{}, c.timeoutError(op)
 		}
 		seq := c.rd.Seq() // before looking: a push after it is not lost
@@ -77,19 +78,11 @@ func (c *Conn) next(op string) (packet, error) {
 		}
 		c.mu.Unlock()
 		afterEAGAIN("receive")
-		if timeout == nil {
-			if d := time.Duration(c.readTimeout.Load()); d > 0 {
-				ch := make(chan struct{})
-				t := time.AfterFunc(d, func() { close(ch) })
-				defer t.Stop()
-				timeout = ch
-			}
-		}
-		switch c.rd.Wait(seq, wake.Stops{Done: c.done, Deadline: c.rdl.Wait(), Timeout: timeout}) {
-		case wake.Closed:
+		// Expired goes round again: the loop's first checks tell a passed
+		// deadline or timeout from the timer the socket's calls share
+		// firing for another call (deadline.Clock).
+		if c.rd.Wait(seq, wake.Stops{Done: c.done, Deadline: c.rdl.Wait(), Timeout: ct.Wait()}) == wake.Closed {
 			return packet{}, c.closedError(op)
-		case wake.Expired:
-			return packet{}, c.timeoutError(op)
 		}
 	}
 }

@@ -49,7 +49,7 @@ var (
 	// The default, with per-call read and write timeouts on every
 	// connection, as the socket-server examples set them.
 	timeoutStack = stack{name: "usocket-timeout", timeouts: true, listen: usocketListen, dial: usocketDial}
-	netStack      = stack{
+	netStack     = stack{
 		name: "net",
 		listen: func(ctx context.Context, _ *reactor.Reactor) (net.Listener, error) {
 			return net.Listen("tcp4", "127.0.0.1:0")

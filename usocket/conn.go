@@ -55,7 +55,8 @@ type conn struct {
 	rdShut atomic.Bool // CloseRead was called: Read returns io.EOF
 	wrShut atomic.Bool // CloseWrite succeeded
 
-	rto, wto atomic.Int64 // per-call read and write timeouts, nanoseconds
+	rto, wto   atomic.Int64   // per-call read and write timeouts, nanoseconds
+	rclk, wclk deadline.Clock // time those timeouts, one timer per direction
 
 	rd, wr   wake.Edge     // readable and writable edges, for parked calls
 	done     chan struct{} // closed by Close, Abort or the reactor stopping
@@ -122,6 +123,8 @@ func (c *conn) start(r *reactor.Reactor, fd, limit int) (*Conn, error) {
 		c.sig.SetObserver(w.SetObserved)
 		c.rdl.OnExpire(c.kick) // a call running the loop itself waits on no channel
 		c.wdl.OnExpire(c.kick)
+		c.rclk.OnExpire(c.kick)
+		c.wclk.OnExpire(c.kick)
 	}
 	pub := &Conn{c}
 	runtime.AddCleanup(pub, (*conn).dropped, c)
@@ -143,13 +146,13 @@ func (c *Conn) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	ct := callTimer{d: time.Duration(c.rto.Load()), c: c.conn}
-	defer ct.stop()
+	ct := c.rclk.Call(time.Duration(c.rto.Load()))
+	defer ct.Done()
 	for {
 		if c.rdShut.Load() {
 			return 0, io.EOF
 		}
-		if c.rdl.Expired() {
+		if c.rdl.Expired() || ct.Expired() {
 			return 0, c.timeoutError("read")
 		}
 		seq := c.rd.Seq() // before the read: an edge after it is not lost
@@ -173,8 +176,22 @@ func (c *Conn) Read(b []byte) (int, error) {
 // wait parks a call whose system call got EAGAIN after it read seq from e,
 // until the next edge, the connection closing, or the deadline or the
 // call's timeout passing.
-func (c *conn) wait(e *wake.Edge, seq uint64, dl *deadline.Deadline, ct *callTimer, op string) error {
-	return c.waitError(e.Wait(seq, c.stops(dl, ct)), op)
+func (c *conn) wait(e *wake.Edge, seq uint64, dl *deadline.Deadline, ct *deadline.Call, op string) error {
+	return c.waitError(untilDue(dl, ct, func() wake.Result { return e.Wait(seq, c.stops(dl, ct)) }), op)
+}
+
+// untilDue runs wait, which gives up with wake.Expired when dl or ct's
+// channel closes, again for as long as neither the deadline nor the call's
+// own timeout has passed: ct's channel closes early now and then, when
+// the timer that the direction's calls share fires for another call
+// (deadline.Clock).
+func untilDue(dl *deadline.Deadline, ct *deadline.Call, wait func() wake.Result) wake.Result {
+	for {
+		r := wait()
+		if r != wake.Expired || dl.Expired() || ct.Expired() {
+			return r
+		}
+	}
 }
 
 // stops are the events that end a wait besides readiness. A deadline
@@ -182,8 +199,8 @@ func (c *conn) wait(e *wake.Edge, seq uint64, dl *deadline.Deadline, ct *callTim
 // which then waits again with it. The wait may run the loop itself (c.w,
 // a wake.Lender); what wakes a wait from outside the loop kicks it
 // (c.kick), the deadline and the call's timeout passing too.
-func (c *conn) stops(dl *deadline.Deadline, ct *callTimer) wake.Stops {
-	s := wake.Stops{Done: c.done, Timeout: ct.start()}
+func (c *conn) stops(dl *deadline.Deadline, ct *deadline.Call) wake.Stops {
+	s := wake.Stops{Done: c.done, Timeout: ct.Wait()}
 	if dl.IsSet() {
 		s.Deadline = dl.Wait()
 	}
@@ -241,20 +258,24 @@ func (c *Conn) writeWith(op string, step func(fd int) (done bool, err error)) er
 		return c.opError(op, net.ErrClosed)
 	}
 	defer c.fd.Release()
-	ct := callTimer{d: time.Duration(c.wto.Load()), c: c.conn}
-	defer ct.stop()
+	ct := c.wclk.Call(time.Duration(c.wto.Load()))
+	defer ct.Done()
 	if c.wdl.Expired() {
 		return c.timeoutError(op)
 	}
-	// The lock's waiters are not woken by notifyDeadline: they always
-	// watch the deadline's channel.
-	ls := wake.Stops{Done: c.done, Deadline: c.wdl.Wait(), Timeout: ct.start()}
-	if err := c.waitError(c.wmu.Acquire(ls), op); err != nil {
-		return err
+	if !c.wmu.TryAcquire() {
+		// The lock's waiters are not woken by notifyDeadline: they always
+		// watch the deadline's channel.
+		r := untilDue(&c.wdl, &ct, func() wake.Result {
+			return c.wmu.Acquire(wake.Stops{Done: c.done, Deadline: c.wdl.Wait(), Timeout: ct.Wait()})
+		})
+		if err := c.waitError(r, op); err != nil {
+			return err
+		}
 	}
 	defer c.wmu.Release()
 	for {
-		if c.wdl.Expired() {
+		if c.wdl.Expired() || ct.Expired() {
 			return c.timeoutError(op)
 		}
 		seq := c.wr.Seq()
@@ -299,6 +320,8 @@ func (c *conn) close(abort bool) error {
 	c.finish() // wake parked calls first: they leave at once
 	c.rdl.Stop()
 	c.wdl.Stop()
+	c.rclk.Stop()
+	c.wclk.Stop()
 	c.fd.Close()
 	return nil
 }

@@ -9,8 +9,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/usocket-go/usocket/internal/wake"
 	"golang.org/x/sys/unix"
+
+	"github.com/usocket-go/usocket/internal/deadline"
+	"github.com/usocket-go/usocket/internal/wake"
 )
 
 // maxSplice is the most one splice(2) asks to move, and the size asked
@@ -66,7 +68,7 @@ type spliceSource interface {
 // closing (cancel), so that closing either end unparks the transfer.
 type connSource struct {
 	s      *conn
-	ct     callTimer
+	ct     deadline.Call
 	cancel <-chan struct{} // the destination Conn's done channel, or nil
 	onStop func() error    // the error for a wait ended by cancel
 }
@@ -77,7 +79,7 @@ func (cs *connSource) fill(w, limit int) (int, error) {
 		if s.rdShut.Load() {
 			return 0, nil
 		}
-		if s.rdl.Expired() {
+		if s.rdl.Expired() || cs.ct.Expired() {
 			return 0, s.timeoutError("read")
 		}
 		seq := s.rd.Seq()
@@ -89,9 +91,12 @@ func (cs *connSource) fill(w, limit int) (int, error) {
 			return 0, s.opError("read", os.NewSyscallError("splice", err))
 		}
 		afterEAGAIN("splice")
-		st := s.stops(&s.rdl, &cs.ct)
-		st.Cancel = cs.cancel
-		switch r := s.rd.Wait(seq, st); r {
+		r := untilDue(&s.rdl, &cs.ct, func() wake.Result {
+			st := s.stops(&s.rdl, &cs.ct)
+			st.Cancel = cs.cancel
+			return s.rd.Wait(seq, st)
+		})
+		switch r {
 		case wake.Ready:
 		case wake.Canceled:
 			return 0, cs.onStop()
@@ -107,8 +112,8 @@ func acquireConnSource(s *Conn) (cs *connSource, release func(), ok bool) {
 	if !s.fd.Acquire() {
 		return nil, nil, false
 	}
-	cs = &connSource{s: s.conn, ct: callTimer{d: time.Duration(s.rto.Load()), c: s.conn}}
-	return cs, func() { cs.ct.stop(); s.fd.Release() }, true
+	cs = &connSource{s: s.conn, ct: s.rclk.Call(time.Duration(s.rto.Load()))}
+	return cs, func() { cs.ct.Done(); s.fd.Release() }, true
 }
 
 // rawSource is a standard-library socket or a pipe as a splice source:

@@ -8,6 +8,17 @@ type Lock struct{ ch chan struct{} }
 // NewLock returns an unlocked Lock.
 func NewLock() Lock { return Lock{ch: make(chan struct{}, 1)} }
 
+// TryAcquire takes the lock if it is free, and reports whether it did;
+// then the caller must Release it.
+func (l Lock) TryAcquire() bool {
+	select {
+	case l.ch <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
 // Acquire takes the lock, or gives up when one of s fires first; only on
 // Ready does the caller hold it and must Release it.
 func (l Lock) Acquire(s Stops) Result {
