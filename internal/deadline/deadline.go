@@ -16,8 +16,8 @@ type Deadline struct {
 	set atomic.Bool // a deadline is set (armed or already passed)
 
 	mu    sync.Mutex
-	timer *time.Timer
-	gen   uint64        // bumped by every Set; a stale timer does nothing
+	timer *time.Timer   // made by the first Set, then moved (Reset)
+	due   time.Time     // the deadline; zero when none is set
 	ch    chan struct{} // closed when the deadline passes; nil until needed
 	onExp func()        // runs each time the channel is closed (OnExpire)
 }
@@ -40,34 +40,47 @@ func (d *Deadline) Set(t time.Time) {
 }
 
 // moveLocked is Set under the lock; it reports whether it closed the
-// channel.
+// channel. The one timer is moved, not made anew, so that a Set per call
+// (a server's SetReadDeadline before each Read) allocates nothing.
 func (d *Deadline) moveLocked(t time.Time) bool {
-	d.gen++
-	d.stopLocked()
+	d.due = t
 	if d.ch == nil || closed(d.ch) {
 		d.ch = make(chan struct{})
 	}
 	if t.IsZero() {
 		d.set.Store(false)
+		d.stopLocked()
 		return false
 	}
 	d.set.Store(true)
 	dur := time.Until(t)
 	if dur <= 0 {
+		d.stopLocked()
 		close(d.ch)
 		return true
 	}
-	gen := d.gen
-	d.timer = time.AfterFunc(dur, func() { d.fire(gen) })
+	if d.timer == nil {
+		d.timer = time.AfterFunc(dur, d.fire)
+	} else {
+		d.timer.Reset(dur)
+	}
 	return false
 }
 
-// fire closes the channel if no Set happened since the timer was armed.
-func (d *Deadline) fire(gen uint64) {
+// fire closes the channel once the deadline has passed. A run that is
+// stale (a Set moved the deadline after the timer fired) or early (the
+// wall clock moved) re-arms the timer for what is left, and a deadline
+// removed or already closed is left alone.
+func (d *Deadline) fire() {
 	d.mu.Lock()
-	expired := d.gen == gen && !closed(d.ch)
-	if expired {
+	expired := false
+	switch {
+	case d.due.IsZero() || closed(d.ch):
+	case time.Now().Before(d.due):
+		d.timer.Reset(time.Until(d.due))
+	default:
 		close(d.ch)
+		expired = true
 	}
 	d.mu.Unlock()
 	if expired {
@@ -113,8 +126,7 @@ func (d *Deadline) Stop() {
 
 func (d *Deadline) stopLocked() {
 	if d.timer != nil {
-		d.timer.Stop()
-		d.timer = nil
+		d.timer.Stop() // kept, to be moved by the next Set
 	}
 }
 

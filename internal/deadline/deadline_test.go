@@ -78,15 +78,45 @@ func TestMoveIntoPastWakesWaiters(t *testing.T) {
 func TestStaleTimerDoesNothing(t *testing.T) {
 	var d Deadline
 	d.Set(time.Now().Add(time.Hour))
-	d.mu.Lock()
-	stale := d.gen
-	d.mu.Unlock()
 	d.Set(time.Now().Add(2 * time.Hour))
-	d.fire(stale)
+	d.fire() // as a run of the timer from before the second Set would
 	if d.Expired() {
 		t.Fatal("a stale timer expired the moved deadline")
 	}
 	d.Stop()
+}
+
+// TestEarlyFireRearms: a timer run before the deadline (a stale one, or
+// the wall clock moving) leaves the channel open and re-arms the timer,
+// which then closes it once the deadline has passed.
+func TestEarlyFireRearms(t *testing.T) {
+	var d Deadline
+	due := time.Now().Add(30 * time.Millisecond)
+	d.Set(due)
+	d.fire()
+	if d.Expired() {
+		t.Fatal("an early timer run expired the deadline")
+	}
+	select {
+	case <-d.Wait():
+	case <-time.After(testTimeout):
+		t.Fatal("the deadline never expired after an early timer run")
+	}
+	if time.Now().Before(due) {
+		t.Fatal("the deadline expired before its time")
+	}
+}
+
+// TestSetDoesNotAllocate: moving a deadline reuses its timer, so a Set per
+// call (SetReadDeadline before each Read, as servers do) allocates
+// nothing, as with *net.TCPConn (before: a timer and a closure per Set).
+func TestSetDoesNotAllocate(t *testing.T) {
+	var d Deadline
+	defer d.Stop()
+	d.Set(time.Now().Add(time.Hour))
+	if n := testing.AllocsPerRun(100, func() { d.Set(time.Now().Add(time.Hour)) }); n != 0 {
+		t.Fatalf("%v allocations per Set, want 0", n)
+	}
 }
 
 func TestRemoveAfterExpiry(t *testing.T) {
@@ -106,7 +136,7 @@ func TestStopThenSet(t *testing.T) {
 	d.Set(time.Now().Add(time.Hour))
 	d.Stop()
 	d.mu.Lock()
-	armed := d.timer != nil
+	armed := d.timer != nil && d.timer.Stop() // true only if it was still armed
 	d.mu.Unlock()
 	if armed {
 		t.Fatal("Stop left the timer armed")
