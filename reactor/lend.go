@@ -34,6 +34,9 @@ type lendState struct {
 	waiters atomic.Int32  // callers parked elsewhere while the loop is lent
 	reclaim chan struct{} // wakes the loop goroutine to take its loop back
 	stopped bool          // a borrower ran the stop task; role holder owns it
+	// backstops counts the registered lendable watchers whose edges need
+	// the backstop (all but WaitersOnly ones); role holder owns it.
+	backstops int
 }
 
 func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }
@@ -42,10 +45,31 @@ func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }
 // goroutines (a blocking facade's socket): its loop may be lent to a
 // blocked caller (see PollUntil) while only such watchers are registered
 // on it. Events of a lendable watcher may then wait up to about 200 µs
-// while nobody waits for them; callers that wait on its edges (borrowing
+// while nobody waits for them (a loop lent to nobody is taken back by its
+// goroutine that long after); callers that wait on its edges (borrowing
 // the loop, or counted by Waiting) and observed watchers (SetObserved)
 // are never delayed.
-func Lendable() WatchOption { return func(w *Watcher) { w.lendable = true } }
+func Lendable(opts ...LendOption) WatchOption {
+	return func(w *Watcher) {
+		w.lendable = true
+		for _, o := range opts {
+			o(w)
+		}
+	}
+}
+
+// LendOption tunes how a Lendable watcher is lent.
+type LendOption func(*Watcher)
+
+// WaitersOnly says that the watcher's edges matter only to callers that
+// wait for them (borrowing the loop, or counted by Waiting): a blocking
+// facade's connection, whose calls make their system call before they
+// wait, so an edge nobody waits for may stay unreported for good. While
+// every lendable watcher of a loop is WaitersOnly, its loop lent to nobody
+// is not taken back after 200 µs: that timer, armed at every lend, cost a
+// wake-up of the loop goroutine every 200 µs while callers kept borrowing
+// the loop.
+func WaitersOnly() LendOption { return func(w *Watcher) { w.waitersOnly = true } }
 
 // PollUntil is for a caller about to park until *seq differs from old
 // (or done, deadline or timeout is closed; any may be nil): it runs w's
@@ -85,14 +109,18 @@ func kickTask(any) error { return nil }
 // watchers are registered and no timer is armed.
 func (l *loop) lendable() bool { return l.unlendable == 0 && l.timers.armed == 0 }
 
-// countReg keeps l.unlendable: d is +1 when p is registered, -1 when it
-// goes. The timer descriptor does not count; its timers do (lendable).
+// countReg keeps l.unlendable and the backstop count: d is +1 when p is
+// registered, -1 when it goes. The timer descriptor does not count; its
+// timers do (lendable).
 func (l *loop) countReg(p pollable, d int) {
 	switch p := p.(type) {
 	case interface{ timerFD() }:
 		return
 	case *Watcher:
 		if p.edge && p.lendable && !p.observed {
+			if !p.waitersOnly {
+				l.poller.backstops += d
+			}
 			return
 		}
 	}

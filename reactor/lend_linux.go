@@ -45,18 +45,20 @@ func (p *poller) lendAndWait() {
 // lend lends the loop (the loop goroutine, or a borrower giving it back)
 // and makes the loop goroutine take it back at once when there is work a
 // borrower may never come for (a task, leftover tasks, a stop, a caller
-// parked elsewhere), else once it has gone lendBackstop unborrowed. The
+// parked elsewhere), else once it has gone lendBackstop unborrowed, if a
+// registered watcher needs that (all but WaitersOnly ones do). The
 // loop's own state is read before the role is released: from then on a
 // borrower may own it.
 func (p *poller) lend() {
 	busy := p.more || p.stopped
+	backstop := p.backstops > 0
 	p.lentAt.Store(monotonic())
 	p.role.Store(roleFree)
 	if busy || p.waiters.Load() > 0 || !p.tasks.IsEmpty() {
 		p.kickLoop()
 		return
 	}
-	if !p.armed.Load() {
+	if backstop && !p.armed.Load() {
 		p.armBackstop(lendBackstop)
 	}
 }

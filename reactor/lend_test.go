@@ -27,6 +27,12 @@ func lentLoop(t *testing.T) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte))
 // lendingLoop is lentLoop with the given backstop, returning at once.
 func lendingLoop(t *testing.T, backstop time.Duration) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte)) {
 	t.Helper()
+	return lendingLoopWith(t, backstop)
+}
+
+// lendingLoopWith is lendingLoop with options for Lendable.
+func lendingLoopWith(t *testing.T, backstop time.Duration, opts ...LendOption) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte)) {
+	t.Helper()
 	saved := lendBackstop
 	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
 	lendBackstop = backstop
@@ -34,7 +40,7 @@ func lendingLoop(t *testing.T, backstop time.Duration) (*Reactor, *Watcher, *ato
 	fd, peer := socketPair(t)
 	seq := new(atomic.Uint64)
 	edge := func(*Watcher) { seq.Add(1) }
-	w, err := r.WatchEdge(fd, &fdFuncs{readable: edge, writable: edge}, Lendable())
+	w, err := r.WatchEdge(fd, &fdFuncs{readable: edge, writable: edge}, Lendable(opts...))
 	if err != nil {
 		t.Fatalf("WatchEdge: %v", err)
 	}
@@ -252,6 +258,36 @@ func TestLendBackstopTakesLoopBack(t *testing.T) {
 	waitRole(t, w, roleLoop, "the loop goroutine taking its loop back after the backstop")
 	if p := w.loop.poller; p.armed.Load() {
 		t.Fatal("backstop still armed after the loop was taken back")
+	}
+}
+
+// TestLendWaitersOnlyNoBackstop: a loop whose lendable watchers are all
+// WaitersOnly (the facade's connections) lends itself without arming the
+// backstop, whose timer would wake the loop goroutine every 200 µs while
+// callers keep borrowing it; with one that is not (a listener), the lend
+// arms it. The lend checked is a borrower's giving the loop back, which
+// runs on the test's goroutine.
+func TestLendWaitersOnlyNoBackstop(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		opts []LendOption
+		want bool
+	}{
+		{"WaitersOnly", []LendOption{WaitersOnly()}, false},
+		{"plain", nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, w, seq, _ := lendingLoopWith(t, time.Hour, tt.opts...)
+			waitRole(t, w, roleFree, "the loop lending itself")
+			done := make(chan struct{})
+			close(done) // PollUntil borrows, sees done and gives the loop back
+			if !w.PollUntil(seq, seq.Load(), done, nil, nil) {
+				t.Fatal("PollUntil declined a lent loop")
+			}
+			if got := w.loop.poller.armed.Load(); got != tt.want {
+				t.Fatalf("backstop armed after the lend = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

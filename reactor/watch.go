@@ -41,7 +41,10 @@ type Watcher struct {
 	local  bool         // the handler wakes no goroutine (LoopOnly)
 	// lendable: the handler only wakes goroutines (Lendable)
 	lendable bool
-	observed bool // loop-owned: a wait list follows its edges (SetObserved)
+	// waitersOnly: only callers that wait for its edges need them
+	// (Lendable(WaitersOnly()))
+	waitersOnly bool
+	observed    bool // loop-owned: a wait list follows its edges (SetObserved)
 }
 
 // WatchOption tunes a Watcher.

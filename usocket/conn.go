@@ -114,7 +114,9 @@ func (c *conn) start(r *reactor.Reactor, fd, limit int) (*Conn, error) {
 	c.done = make(chan struct{})
 	c.wmu = wake.NewLock()
 	c.fd.Init(fd)
-	w, err := watchFD(&c.fd, r, (*connEvents)(c))
+	// Every call makes its system call before it waits for an edge: the
+	// loop need not report edges that nobody waits for.
+	w, err := watchFD(&c.fd, r, (*connEvents)(c), reactor.WaitersOnly())
 	if err != nil {
 		return nil, err
 	}

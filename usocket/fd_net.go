@@ -24,7 +24,7 @@ import (
 // the handle is closed.
 // The socket stops with r, as it would on r's loop: h's OnClose runs
 // when r stops.
-func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler) (*reactor.Watcher, error) {
+func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler, _ ...reactor.LendOption) (*reactor.Watcher, error) {
 	select {
 	case <-r.Done():
 		_ = netfd.Close(f.Sysfd)

@@ -15,9 +15,10 @@ import (
 // watchFD registers f's descriptor with r for h in edge-triggered mode
 // (reactor.WatchEdge); on failure the descriptor is closed. The lifetime
 // of the descriptor is internal/fdlife's. h only wakes goroutines, so the
-// watcher is lendable: a blocked call may run its loop (wake.Lender).
-func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler) (*reactor.Watcher, error) {
-	w, err := r.WatchEdge(f.Sysfd, h, reactor.Lendable())
+// watcher is lendable: a blocked call may run its loop (wake.Lender);
+// lend tunes that (reactor.WaitersOnly for a connection).
+func watchFD(f *fdlife.FD, r *reactor.Reactor, h reactor.FDHandler, lend ...reactor.LendOption) (*reactor.Watcher, error) {
+	w, err := r.WatchEdge(f.Sysfd, h, reactor.Lendable(lend...))
 	if err != nil {
 		_ = unix.Close(f.Sysfd)
 		return nil, err
