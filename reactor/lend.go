@@ -37,14 +37,16 @@ type lendState struct {
 	// backstops counts the registered lendable watchers whose edges need
 	// the backstop (all but WaitersOnly ones); role holder owns it.
 	backstops int
+	borrows   atomic.Uint64 // waits that borrowed the loop, for Stats
 }
 
 func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }
 
-// Lendable marks an edge watcher whose handler does nothing but wake
-// goroutines (a blocking facade's socket): its loop may be lent to a
-// blocked caller (see PollUntil) while only such watchers are registered
-// on it. Events of a lendable watcher may then wait up to about 200 µs
+// Lendable marks an edge watcher whose handler does nothing but short,
+// non-blocking work and waking goroutines (a blocking facade's socket; a
+// UDP socket's handler also reads the datagrams into its queue): its loop
+// may be lent to a blocked caller, whose goroutine then runs the handler
+// (see PollUntil), while only such watchers are registered on it. Events of a lendable watcher may then wait up to about 200 µs
 // while nobody waits for them (a loop lent to nobody is taken back by its
 // goroutine that long after); callers that wait on its edges (borrowing
 // the loop, or counted by Waiting) and observed watchers (SetObserved)

@@ -108,6 +108,7 @@ func (p *poller) pollUntil(seq *atomic.Uint64, old uint64, done, deadline, timeo
 		return false
 	}
 	p.waiters.Add(-1)
+	p.borrows.Add(1)
 	defer p.lend()
 	for seq.Load() == old && !isClosed(done) && !isClosed(deadline) && !isClosed(timeout) && !p.stopped {
 		if p.more {

@@ -36,6 +36,10 @@ type LoopStats struct {
 	// the stall watchdog ended (after 0.5–1 s) and that then found events
 	// ready: wake-ups that were lost or late (Linux backend; 0 elsewhere).
 	StallRescues uint64
+	// Borrows counts the waits of blocked calls that ran the loop
+	// themselves, the loop being lent to them (Lendable, PollUntil; Linux
+	// backend; 0 elsewhere): wake-ups the loop goroutine did not hand off.
+	Borrows uint64
 }
 
 // CloseCounts counts closed connections by cause.
@@ -97,6 +101,7 @@ func (l *loop) snapshot() LoopStats {
 		AcceptBackoffs: st.acceptBackoffs.Load(),
 		Panics:         st.panics.Load(),
 		StallRescues:   l.poller.stallRescues(),
+		Borrows:        l.poller.borrows.Load(),
 	}
 }
 
@@ -114,6 +119,7 @@ func (t *LoopStats) add(s LoopStats) {
 	t.AcceptBackoffs += s.AcceptBackoffs
 	t.Panics += s.Panics
 	t.StallRescues += s.StallRescues
+	t.Borrows += s.Borrows
 }
 
 func (t *CloseCounts) add(s CloseCounts) {

@@ -38,6 +38,7 @@ type Conn struct {
 type conn struct {
 	fd        fdlife.FD // the socket: the loop receives, callers send
 	w         loopWatcher
+	lender    *reactor.Watcher // w, when its loop may be lent to waits (lend); else nil
 	local     netip.AddrPort
 	remote    netip.AddrPort // the peer of a connected socket
 	connected bool
@@ -107,9 +108,9 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 	}
 	s.family = socketFamily(fd)
 	s.fd.Init(fd)
-	var wopts []reactor.WatchOption
+	wopts := lendOptions()
 	if c.Responder != nil {
-		wopts = append(wopts, reactor.LoopOnly()) // answers on the loop, wakes nobody
+		wopts = []reactor.WatchOption{reactor.LoopOnly()} // answers on the loop, wakes nobody
 	}
 	w, err := watchSocket(r, fd, (*loopSide)(s), wopts)
 	if err != nil {
@@ -117,6 +118,9 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 		return nil, usocket.NewOpError(op, network, net.UDPAddrFromAddrPort(s.local), nil, err)
 	}
 	s.w = w
+	if c.Responder == nil {
+		s.lend(w)
+	}
 	s.fd.SetWatcher(w)
 	pub := &Conn{s}
 	runtime.AddCleanup(pub, (*conn).dropped, s)
@@ -201,7 +205,18 @@ func (c *conn) markDone() {
 	c.doneOnce.Do(func() {
 		close(c.done)
 		c.sig.Notify()
+		if c.lender != nil {
+			c.lender.Kick() // a call running the loop itself waits on no channel
+		}
 	})
+}
+
+// stops adds the loop to lend to s, if any (see lend).
+func (c *conn) stops(s wake.Stops) wake.Stops {
+	if c.lender != nil {
+		s.Lender = c.lender
+	}
+	return s
 }
 
 // isDone reports whether the socket was closed.

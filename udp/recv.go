@@ -81,7 +81,7 @@ func (c *Conn) next(op string) (packet, error) {
 		// Expired goes round again: the loop's first checks tell a passed
 		// deadline or timeout from the timer the socket's calls share
 		// firing for another call (deadline.Clock).
-		if c.rd.Wait(seq, wake.Stops{Done: c.done, Deadline: c.rdl.Wait(), Timeout: ct.Wait()}) == wake.Closed {
+		if c.rd.Wait(seq, c.stops(wake.Stops{Done: c.done, Deadline: c.rdl.Wait(), Timeout: ct.Wait()})) == wake.Closed {
 			return packet{}, c.closedError(op)
 		}
 	}

@@ -99,7 +99,7 @@ func (c *Conn) send(op string, b []byte, to netip.AddrPort) (int, error) {
 		}
 		c.spaceWaits.Add(1)
 		afterEAGAIN("send")
-		switch c.wr.Wait(seq, wake.Stops{Done: c.done, Deadline: c.wdl.Wait()}) {
+		switch c.wr.Wait(seq, c.stops(wake.Stops{Done: c.done, Deadline: c.wdl.Wait()})) {
 		case wake.Closed:
 			return 0, c.closedError(op)
 		case wake.Expired:

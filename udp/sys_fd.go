@@ -30,6 +30,27 @@ func watchSocket(r *reactor.Reactor, fd int, h *loopSide, opts []reactor.WatchOp
 	return r.WatchEdge(fd, h, opts...)
 }
 
+// lendOptions make the registration of a socket without a Responder
+// lendable: a Receive or Send that must wait may run the loop itself
+// (wake.Lender), whose round reads the datagram that ends its wait. Its
+// edges matter only to calls that wait for them: a Receive takes what the
+// loop queued and otherwise waits, and a datagram that came while nobody
+// waited is read by the round of the next call that does.
+func lendOptions() []reactor.WatchOption {
+	return []reactor.WatchOption{reactor.Lendable(reactor.WaitersOnly())}
+}
+
+// lend makes w lend its loop to c's waits: they run it (wake.Stops.Lender),
+// and what ends such a wait from outside the loop kicks it; a wait list
+// holding c keeps the loop from being lent.
+func (c *conn) lend(w loopWatcher) {
+	c.lender = w
+	c.sig.SetObserver(w.SetObserved)
+	c.rdl.OnExpire(w.Kick)
+	c.wdl.OnExpire(w.Kick)
+	c.rclk.OnExpire(w.Kick)
+}
+
 func closeFD(fd int) { _ = unix.Close(fd) }
 
 // rawControl runs f with the descriptor itself.

@@ -40,6 +40,12 @@ func (w *netWatcher) run(f func()) {
 	f()
 }
 
+// lendOptions: a goroutine per socket has no loop to lend.
+func lendOptions() []reactor.WatchOption { return nil }
+
+// lend: there is no loop to lend; waits park the plain way.
+func (c *conn) lend(loopWatcher) {}
+
 // Release stops the callbacks.
 func (w *netWatcher) Release() error { return w.nw.Release() }
 
