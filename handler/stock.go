@@ -5,12 +5,8 @@ import (
 	"io"
 	"net/netip"
 
-	"github.com/usocket-go/usocket/internal/bufpool"
 	"github.com/usocket-go/usocket/usocket"
 )
-
-// copyBufSize is the buffer EchoStream copies through.
-const copyBufSize = 16 << 10
 
 // EchoStream is a StreamHandler that writes back everything it reads until
 // the client shuts down its side (EOF); the server then flushes and closes
@@ -18,18 +14,14 @@ const copyBufSize = 16 << 10
 // returns the read or write error, if any, and ctx is not consulted: a
 // forced stop closes the connection, which ends the copy.
 func EchoStream(_ context.Context, c *usocket.Conn, _ netip.AddrPort) error {
-	p := bufpool.Get(copyBufSize)
-	defer bufpool.Put(p)
-	_, err := io.CopyBuffer(onlyWriter{c}, onlyReader{c}, (*p)[:cap(*p)])
+	_, err := copyAdaptive(c, c)
 	return err
 }
 
 // DiscardStream is a StreamHandler that reads and drops everything until
 // the client shuts down its side; for benchmarks and as a sink.
 func DiscardStream(_ context.Context, c *usocket.Conn, _ netip.AddrPort) error {
-	p := bufpool.Get(copyBufSize)
-	defer bufpool.Put(p)
-	_, err := io.CopyBuffer(io.Discard, onlyReader{c}, (*p)[:cap(*p)])
+	_, err := copyAdaptive(io.Discard, c)
 	return err
 }
 
@@ -50,13 +42,3 @@ var (
 	_ DatagramHandler = EchoDatagram
 	_ DatagramHandler = DiscardDatagram
 )
-
-// onlyReader and onlyWriter hide any ReaderFrom/WriterTo, so io.CopyBuffer
-// uses the pooled buffer.
-type onlyReader struct{ r io.Reader }
-
-func (o onlyReader) Read(b []byte) (int, error) { return o.r.Read(b) }
-
-type onlyWriter struct{ w io.Writer }
-
-func (o onlyWriter) Write(b []byte) (int, error) { return o.w.Write(b) }
