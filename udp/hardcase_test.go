@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/testkit"
-	"github.com/usocket-go/usocket/reactor"
 )
 
 const hardTimeout = 10 * time.Second
@@ -102,16 +101,7 @@ func TestCloseIsSynchronous(t *testing.T) {
 // event loop, from another watcher's callback and from the socket's own
 // Responder, returns instead of waiting for that loop.
 func TestCloseFromCallback(t *testing.T) {
-	r, err := reactor.New(reactor.WithLoops(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	cfg := Config{Reactor: r}
-	c, err := cfg.Listen(testCtx(t), "127.0.0.1", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, c := listenOwnLoop(t)
 	fd := osFD(t, c.fd.Sysfd)
 	ino := testkit.Inode(t, fd)
 	done := make(chan error, 1)
@@ -133,6 +123,7 @@ func TestCloseFromCallback(t *testing.T) {
 	// From the socket's own Responder: the close happens as it returns.
 	var self atomic.Pointer[Conn]
 	closed := make(chan error, 1)
+	cfg := Config{Reactor: r}
 	cfg.Responder = func([]byte, netip.AddrPort) []byte {
 		if s := self.Swap(nil); s != nil {
 			closed <- s.Close()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/usocket-go/usocket/internal/testkit"
+	"github.com/usocket-go/usocket/reactor"
 )
 
 // testCtx returns a context bounding one test's blocking steps.
@@ -26,6 +27,24 @@ func listen(t *testing.T, host string) *Conn {
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	return c
+}
+
+// listenOwnLoop listens on 127.0.0.1 with a one-loop reactor of its own;
+// the socket and the reactor close when the test ends.
+func listenOwnLoop(t *testing.T) (*reactor.Reactor, *Conn) {
+	t.Helper()
+	r, err := reactor.New(reactor.WithLoops(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.Close() })
+	cfg := Config{Reactor: r}
+	c, err := cfg.Listen(testCtx(t), "127.0.0.1", 0)
+	if err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return r, c
 }
 
 // dial opens a socket connected to ap, closed with the test.

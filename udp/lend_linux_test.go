@@ -4,8 +4,6 @@ package udp
 
 import (
 	"testing"
-
-	"github.com/usocket-go/usocket/reactor"
 )
 
 // TestReceiveRunsTheLoop: a Receive that must wait runs its socket's idle
@@ -15,17 +13,7 @@ import (
 // were lendable it stayed 0). A wait may still find the loop busy and be
 // handed off, so datagrams go until one wait has borrowed the loop.
 func TestReceiveRunsTheLoop(t *testing.T) {
-	r, err := reactor.New(reactor.WithLoops(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	cfg := Config{Reactor: r}
-	c, err := cfg.Listen(testCtx(t), "127.0.0.1", 0)
-	if err != nil {
-		t.Fatalf("Listen: %v", err)
-	}
-	defer c.Close()
+	r, c := listenOwnLoop(t)
 	peer := listen(t, "127.0.0.1")
 	const most = 1000
 	for i := 0; r.Stats().Total.Borrows == 0; i++ {

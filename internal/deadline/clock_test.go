@@ -6,19 +6,6 @@ import (
 	"time"
 )
 
-// testTimeout bounds every wait in these tests.
-const testTimeout = 10 * time.Second
-
-// waitClosed waits for ch to close, within testTimeout.
-func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(testTimeout):
-		t.Fatalf("%s: the channel did not close", what)
-	}
-}
-
 // TestClockCallExpires: a call's channel closes once its timeout passes,
 // not before, and the Clock's OnExpire runs.
 func TestClockCallExpires(t *testing.T) {
@@ -30,11 +17,11 @@ func TestClockCallExpires(t *testing.T) {
 	c := k.Call(20 * time.Millisecond)
 	defer c.Done()
 	start := time.Now()
-	waitClosed(t, c.Wait(), "call")
+	mustClose(t, c.Wait(), "call")
 	if el := time.Since(start); el < 20*time.Millisecond || !c.Expired() {
 		t.Fatalf("closed after %v (expired %v), want after its 20ms timeout", el, c.Expired())
 	}
-	waitClosed(t, kicked, "OnExpire")
+	mustClose(t, kicked, "OnExpire")
 }
 
 // TestClockSharedTimer: the timer fires for the earlier of two calls;
@@ -46,18 +33,18 @@ func TestClockSharedTimer(t *testing.T) {
 	short, long := k.Call(10*time.Millisecond), k.Call(150*time.Millisecond)
 	chShort, chLong := short.Wait(), long.Wait()
 	longDue := time.Now().Add(150 * time.Millisecond) // no earlier than long's own
-	waitClosed(t, chShort, "short call")
+	mustClose(t, chShort, "short call")
 	short.Done()
 	if !short.Expired() {
 		t.Fatal("the short call's channel closed before it expired")
 	}
-	waitClosed(t, chLong, "long call (woken with the short one)")
+	mustClose(t, chLong, "long call (woken with the short one)")
 	for !long.Expired() {
 		ch := long.Wait()
 		if ch == chLong {
 			t.Fatal("a call woken early got the closed channel back")
 		}
-		waitClosed(t, ch, "long call, renewed")
+		mustClose(t, ch, "long call, renewed")
 		chLong = ch
 	}
 	if now := time.Now(); now.Before(longDue.Add(-time.Millisecond)) {
