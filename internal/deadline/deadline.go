@@ -17,7 +17,7 @@ type Deadline struct {
 
 	mu    sync.Mutex
 	timer *time.Timer   // made by the first Set, then moved (Reset)
-	due   time.Time     // the deadline; zero when none is set
+	due   time.Time     // the deadline, on the monotonic clock; zero when none is set
 	ch    chan struct{} // closed when the deadline passes; nil until needed
 	onExp func()        // runs each time the channel is closed (OnExpire)
 }
@@ -54,6 +54,10 @@ func (d *Deadline) moveLocked(t time.Time) bool {
 	}
 	d.set.Store(true)
 	dur := time.Until(t)
+	// Kept as a time on the monotonic clock, as the runtime keeps a
+	// *net.TCPConn's deadline: a t without a monotonic reading (from
+	// time.Unix, say) does not move when the wall clock is set.
+	d.due = time.Now().Add(dur)
 	if dur <= 0 {
 		d.stopLocked()
 		close(d.ch)
@@ -68,9 +72,9 @@ func (d *Deadline) moveLocked(t time.Time) bool {
 }
 
 // fire closes the channel once the deadline has passed. A run that is
-// stale (a Set moved the deadline after the timer fired) or early (the
-// wall clock moved) re-arms the timer for what is left, and a deadline
-// removed or already closed is left alone.
+// early (stale: a Set moved the deadline later after the timer had fired)
+// re-arms the timer for what is left, and a deadline removed or already
+// closed is left alone.
 func (d *Deadline) fire() {
 	d.mu.Lock()
 	expired := false

@@ -86,8 +86,8 @@ func TestStaleTimerDoesNothing(t *testing.T) {
 	d.Stop()
 }
 
-// TestEarlyFireRearms: a timer run before the deadline (a stale one, or
-// the wall clock moving) leaves the channel open and re-arms the timer,
+// TestEarlyFireRearms: a timer run before the deadline (a stale one)
+// leaves the channel open and re-arms the timer,
 // which then closes it once the deadline has passed.
 func TestEarlyFireRearms(t *testing.T) {
 	var d Deadline
