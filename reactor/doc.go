@@ -23,12 +23,13 @@
 // a blocked Read say, runs at once rather than after the scheduler retakes
 // the processor from a blocked syscall (about 27 µs per hand-off, measured
 // on the udp facade). A loop whose registrations are all lendable edge
-// watchers (the usocket facade's TCP sockets, see Lendable) goes one step
-// further when idle: it lends itself, and the next blocked facade call runs
-// the loop on its own goroutine (Watcher.PollUntil), parked in the Go
-// poller on the loop's epoll descriptor, so the runtime wakes that call
-// directly, with no hand-off through the loop goroutine (Linux backend
-// only). A timerfd on every loop drives its timers (a heap,
+// watchers (the usocket facade's sockets and the udp facade's, see
+// Lendable) goes one step further when idle: it lends itself, and the next
+// blocked facade call runs the loop on its own goroutine
+// (Watcher.PollUntil), parked in the Go poller on the loop's epoll
+// descriptor, so the runtime wakes that call directly, with no hand-off
+// through the loop goroutine (Linux backend only; LoopStats.Borrows counts
+// such waits). A timerfd on every loop drives its timers (a heap,
 // no goroutine per timer). Connections from a Listener, Dial or Attach are
 // spread over the loops round robin; WithReusePort gives every loop its own
 // SO_REUSEPORT listening socket instead.
