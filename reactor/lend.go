@@ -46,9 +46,10 @@ func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }
 // non-blocking work and waking goroutines (a blocking facade's socket; a
 // UDP socket's handler also reads the datagrams into its queue): its loop
 // may be lent to a blocked caller, whose goroutine then runs the handler
-// (see PollUntil), while only such watchers are registered on it. Events of a lendable watcher may then wait up to about 200 µs
-// while nobody waits for them (a loop lent to nobody is taken back by its
-// goroutine that long after); callers that wait on its edges (borrowing
+// (see PollUntil), while only such watchers are registered on it. Events
+// of a lendable watcher may then wait up to about 200 µs while nobody
+// waits for them (a loop lent to nobody is taken back by its goroutine
+// that long after; see WaitersOnly); callers that wait on its edges (borrowing
 // the loop, or counted by Waiting) and observed watchers (SetObserved)
 // are never delayed.
 func Lendable(opts ...LendOption) WatchOption {

@@ -60,8 +60,8 @@ const (
 	// the loop handed readiness to a Watcher (the usocket and udp facades'
 	// sockets), when it parks in the Go runtime poller so the goroutine it
 	// woke runs at once. A loop that serves only the blocking facade's
-	// connections (usocket.Conn, usocket.Listener) and has no timer armed
-	// lends itself, when idle, to the next Read or Write that must
+	// sockets (usocket.Conn, usocket.Listener, udp.Conn) and has no timer
+	// armed lends itself, when idle, to the next Read or Write that must
 	// wait, which then runs the loop's wait itself and is woken by the Go
 	// poller directly, without a hand-off through the loop goroutine (see
 	// Lendable).

@@ -39,7 +39,7 @@ type Watcher struct {
 	edge   bool         // registered once, edge-triggered; the caller owns fd
 	reg    atomic.Int32 // an edge watcher's registration: see Release
 	local  bool         // the handler wakes no goroutine (LoopOnly)
-	// lendable: the handler only wakes goroutines (Lendable)
+	// lendable: the handler does short work and wakes goroutines (Lendable)
 	lendable bool
 	// waitersOnly: only callers that wait for its edges need them
 	// (Lendable(WaitersOnly()))

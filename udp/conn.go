@@ -38,7 +38,6 @@ type Conn struct {
 type conn struct {
 	fd        fdlife.FD // the socket: the loop receives, callers send
 	w         loopWatcher
-	lender    *reactor.Watcher // w, when its loop may be lent to waits (lend); else nil
 	local     netip.AddrPort
 	remote    netip.AddrPort // the peer of a connected socket
 	connected bool
@@ -118,9 +117,7 @@ func (c *Config) adopt(op string, nc *net.UDPConn, connected bool) (*Conn, error
 		return nil, usocket.NewOpError(op, network, net.UDPAddrFromAddrPort(s.local), nil, err)
 	}
 	s.w = w
-	if c.Responder == nil {
-		s.lend(w)
-	}
+	s.lend()
 	s.fd.SetWatcher(w)
 	pub := &Conn{s}
 	runtime.AddCleanup(pub, (*conn).dropped, s)
@@ -205,16 +202,16 @@ func (c *conn) markDone() {
 	c.doneOnce.Do(func() {
 		close(c.done)
 		c.sig.Notify()
-		if c.lender != nil {
-			c.lender.Kick() // a call running the loop itself waits on no channel
+		if l := c.lender(); l != nil {
+			l.Kick() // a call running the loop itself waits on no channel
 		}
 	})
 }
 
 // stops adds the loop to lend to s, if any (see lend).
 func (c *conn) stops(s wake.Stops) wake.Stops {
-	if c.lender != nil {
-		s.Lender = c.lender
+	if l := c.lender(); l != nil {
+		s.Lender = l
 	}
 	return s
 }

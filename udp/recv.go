@@ -62,7 +62,7 @@ func (c *Conn) next(op string) (packet, error) {
 		if c.isDone() {
 			return packet{}, c.closedError(op)
 		}
-		if c.rdl.Expired() || ct.Expired() {
+		if ct.Passed(&c.rdl) {
 			return packet{}, c.timeoutError(op)
 		}
 		seq := c.rd.Seq() // before looking: a push after it is not lost

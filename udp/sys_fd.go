@@ -40,11 +40,23 @@ func lendOptions() []reactor.WatchOption {
 	return []reactor.WatchOption{reactor.Lendable(reactor.WaitersOnly())}
 }
 
-// lend makes w lend its loop to c's waits: they run it (wake.Stops.Lender),
-// and what ends such a wait from outside the loop kicks it; a wait list
-// holding c keeps the loop from being lent.
-func (c *conn) lend(w loopWatcher) {
-	c.lender = w
+// lender is the registration whose loop c's waits may run
+// (wake.Stops.Lender): c.w, unless a Responder answers on the loop.
+func (c *conn) lender() *reactor.Watcher {
+	if c.responder != nil {
+		return nil
+	}
+	return c.w
+}
+
+// lend sets c up for waits that run the loop (lender): what ends such a
+// wait from outside the loop kicks it, and a wait list holding c keeps the
+// loop from being lent. Called once c.w is set.
+func (c *conn) lend() {
+	w := c.lender()
+	if w == nil {
+		return
+	}
 	c.sig.SetObserver(w.SetObserved)
 	c.rdl.OnExpire(w.Kick)
 	c.wdl.OnExpire(w.Kick)

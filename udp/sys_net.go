@@ -43,8 +43,11 @@ func (w *netWatcher) run(f func()) {
 // lendOptions: a goroutine per socket has no loop to lend.
 func lendOptions() []reactor.WatchOption { return nil }
 
-// lend: there is no loop to lend; waits park the plain way.
-func (c *conn) lend(loopWatcher) {}
+// lender: there is no loop to lend; waits park the plain way.
+func (c *conn) lender() *reactor.Watcher { return nil }
+
+// lend: nothing to set up without a loop to lend.
+func (c *conn) lend() {}
 
 // Release stops the callbacks.
 func (w *netWatcher) Release() error { return w.nw.Release() }

@@ -154,7 +154,7 @@ func (c *Conn) Read(b []byte) (int, error) {
 		if c.rdShut.Load() {
 			return 0, io.EOF
 		}
-		if c.rdl.Expired() || ct.Expired() {
+		if ct.Passed(&c.rdl) {
 			return 0, c.timeoutError("read")
 		}
 		seq := c.rd.Seq() // before the read: an edge after it is not lost
@@ -190,7 +190,7 @@ func (c *conn) wait(e *wake.Edge, seq uint64, dl *deadline.Deadline, ct *deadlin
 func untilDue(dl *deadline.Deadline, ct *deadline.Call, wait func() wake.Result) wake.Result {
 	for {
 		r := wait()
-		if r != wake.Expired || dl.Expired() || ct.Expired() {
+		if r != wake.Expired || ct.Passed(dl) {
 			return r
 		}
 	}
@@ -277,7 +277,7 @@ func (c *Conn) writeWith(op string, step func(fd int) (done bool, err error)) er
 	}
 	defer c.wmu.Release()
 	for {
-		if c.wdl.Expired() || ct.Expired() {
+		if ct.Passed(&c.wdl) {
 			return c.timeoutError(op)
 		}
 		seq := c.wr.Seq()

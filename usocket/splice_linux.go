@@ -79,7 +79,7 @@ func (cs *connSource) fill(w, limit int) (int, error) {
 		if s.rdShut.Load() {
 			return 0, nil
 		}
-		if s.rdl.Expired() || cs.ct.Expired() {
+		if cs.ct.Passed(&s.rdl) {
 			return 0, s.timeoutError("read")
 		}
 		seq := s.rd.Seq()

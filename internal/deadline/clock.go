@@ -134,6 +134,12 @@ func (c *Call) Wait() <-chan struct{} {
 // Expired reports whether the call's own timeout has passed.
 func (c *Call) Expired() bool { return !c.due.IsZero() && !time.Now().Before(c.due) }
 
+// Passed reports whether the call must end with a timeout: dl, its
+// direction's deadline, or its own timeout has passed. A wait that ended
+// because one of their channels closed asks it, since the Clock's channel
+// can close early, for another call.
+func (c *Call) Passed(dl *Deadline) bool { return dl.Expired() || c.Expired() }
+
 // Done ends the call; it must be called once the call returns.
 func (c *Call) Done() {
 	if !c.due.IsZero() {
