@@ -47,6 +47,12 @@ func helperServer(mode string, args []string) error {
 		return err
 	}
 	defer ln.Close()
+	if mode == helperStubborn {
+		// Ignore SIGTERM before announcing: signal.Ignore first stops
+		// delivering to term and only then installs SIG_IGN, and a SIGTERM
+		// that falls between the two kills the process.
+		signal.Ignore(syscall.SIGTERM)
+	}
 	fmt.Println("some startup noise")
 	if err := AnnounceListening(os.Stdout, ln.Addr()); err != nil {
 		return err
@@ -73,7 +79,6 @@ func helperServer(mode string, args []string) error {
 		}
 	}()
 	if mode == helperStubborn {
-		signal.Ignore(syscall.SIGTERM)
 		time.Sleep(helperLifetime)
 		return nil
 	}
