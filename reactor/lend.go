@@ -87,6 +87,32 @@ func (w *Watcher) PollUntil(seq *atomic.Uint64, old uint64, done, deadline, time
 	return w.loop.poller.pollUntil(seq, old, done, deadline, timeout)
 }
 
+// A Trier is a blocked caller's own non-blocking system call, for
+// PollTry.
+type Trier interface {
+	// Try makes the call and reports whether it is done (it did not fail
+	// with EAGAIN); the caller keeps the result.
+	Try() bool
+	// Stops returns what ends the wait besides Try being done: *seq
+	// differing from old, or done, deadline or timeout (any may be nil)
+	// closing; whoever closes one, or changes *seq from outside the loop,
+	// must then Kick the watcher. PollTry asks once, when Try first failed;
+	// old is read before the channels.
+	Stops() (seq *atomic.Uint64, old uint64, done, deadline, timeout <-chan struct{})
+}
+
+// PollTry is PollUntil for a caller that brings its system call: when w's
+// loop is lent, it runs the loop on the calling goroutine and calls t.Try
+// first once its park in the Go runtime poller is prepared and again first
+// after each wake-up, as a *net.TCPConn's Read makes its call. It returns
+// true once t.Try reported done, a stop of t.Stops came or the reactor
+// stops. While nothing else needs the loop's events (no task, no other
+// caller counted as waiting, only WaitersOnly watchers), a wake-up that
+// t.Try explains costs no look at them. When the loop is not lent it
+// returns false at once, without calling t and without counting the
+// caller (Linux epoll backend; elsewhere it always returns false).
+func (w *Watcher) PollTry(t Trier) bool { return w.loop.poller.pollTry(w.fd, t) }
+
 // Waiting counts a caller about to park on w's edges without offering to
 // run the loop (a wait a context can cancel): a lent loop is taken back at once,
 // so that its edges reach that caller without delay. WaitEnded ends it.

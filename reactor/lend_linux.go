@@ -87,17 +87,28 @@ func (p *poller) kickLoop() {
 // stall watchdog likewise. (Blocking the borrower's thread in epoll_wait
 // instead, as gnet's loops wait, was measured worse: about 2.3 context
 // switches per round trip against 0.2, in the facade's c1 ping-pong.)
-func (p *poller) borrowerPark() error {
+func (p *poller) borrowerPark(step func(uintptr) bool) error {
 	defer p.state.Store(waitNone)
-	return p.parkEpoll(p.waits.Add(1))
+	return p.parkEpoll(p.waits.Add(1), step)
 }
 
 // waiting: see Watcher.Waiting. Announce, then look: lend releases the
 // role, then looks at waiters.
 func (p *poller) waiting() {
 	p.waiters.Add(1)
+	p.counted()
+}
+
+// counted follows a caller's count in p.waiters: a loop lent to nobody is
+// taken back by its goroutine, and a borrower parked on its own system
+// call alone (ownStep) is woken to look at the loop's events for it.
+func (p *poller) counted() {
 	if p.role.Load() == roleFree {
 		p.kickLoop()
+		return
+	}
+	if p.own.announced.Load() && p.own.announced.CompareAndSwap(true, false) {
+		_ = p.wake() // fails only if the eventfd does: the loop reports that
 	}
 }
 
@@ -105,6 +116,7 @@ func (p *poller) waiting() {
 func (p *poller) pollUntil(seq *atomic.Uint64, old uint64, done, deadline, timeout <-chan struct{}) bool {
 	p.waiters.Add(1) // announce, then try: lend does the reverse
 	if !p.role.CompareAndSwap(roleFree, roleBorrowed) {
+		p.counted()
 		return false
 	}
 	p.waiters.Add(-1)
@@ -113,7 +125,7 @@ func (p *poller) pollUntil(seq *atomic.Uint64, old uint64, done, deadline, timeo
 	for seq.Load() == old && !isClosed(done) && !isClosed(deadline) && !isClosed(timeout) && !p.stopped {
 		if p.more {
 			p.try()
-		} else if err := p.borrowerPark(); err != nil {
+		} else if err := p.borrowerPark(p.tryFn); err != nil {
 			p.stopped = true // cannot wait any more: let the loop goroutine see to it
 			return true
 		}

@@ -12,3 +12,6 @@ func (p *poller) pollUntil(*atomic.Uint64, uint64, <-chan struct{}, <-chan struc
 
 // waiting counts the caller; the loop is never lent on this backend.
 func (p *poller) waiting() { p.waiters.Add(1) }
+
+// pollTry never lends the loop on this backend.
+func (p *poller) pollTry(int, Trier) bool { return false }

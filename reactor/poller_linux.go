@@ -46,6 +46,8 @@ type poller struct {
 	file     *os.File           // epfd, registered with the Go runtime poller
 	raw      syscall.RawConn    // file's RawConn, to park until epfd is readable
 	tryFn    func(uintptr) bool // p.try as RawConn.Read wants it, made once
+	ownFn    func(uintptr) bool // p.ownStep likewise (lend_try_linux.go)
+	own      ownWait            // a borrower's own system call, while one runs the loop
 	events   []unix.EpollEvent
 	n        int      // events ready after the last wait
 	park     bool     // the last round served a Watcher: wait in the Go poller
@@ -91,6 +93,7 @@ func openPoller(mode IdleWait) (*poller, error) {
 		return nil, wrapSyscall("setnonblock", err)
 	}
 	p.tryFn = func(uintptr) bool { return p.try() }
+	p.ownFn = func(uintptr) bool { return p.ownStep() }
 	p.initLend()
 	p.backstop = time.NewTimer(lendBackstop)
 	p.backstop.Stop()
@@ -150,6 +153,12 @@ func (p *poller) trigger(fn queue.Func, param any) error {
 	if p.role.Load() == roleFree { // lent and unwatched: take it back
 		p.kickLoop()
 	}
+	return p.wake()
+}
+
+// wake makes the eventfd readable, unless a write is pending already (the
+// loop resets it when it reads it, in runTasks).
+func (p *poller) wake() error {
 	if p.wakeup.CompareAndSwap(0, 1) {
 		for {
 			_, err := unix.Write(p.efd, one[:])
@@ -238,7 +247,7 @@ func (p *poller) wait() error {
 	defer p.state.Store(waitNone)
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
-		return p.parkEpoll(wait)
+		return p.parkEpoll(wait, p.tryFn)
 	}
 	p.state.Store(waitBlock)
 	for {
@@ -254,18 +263,20 @@ func (p *poller) wait() error {
 	}
 }
 
-// parkEpoll is wait number wait parked in the Go runtime poller: it
-// returns once epfd is readable, with p.events filled, or once the stall
-// watchdog ended the park (stall_linux.go). The loop goroutine and a
-// borrower (lend_linux.go) park this way.
-func (p *poller) parkEpoll(wait uint64) error {
+// parkEpoll is wait number wait parked in the Go runtime poller: RawConn.Read
+// calls step, which reports whether to stop, once the park is prepared and
+// again at each wake-up. With p.tryFn it returns once epfd is readable, with
+// p.events filled; with p.ownFn, see ownStep. It also returns once the stall
+// watchdog ended the park (stall_linux.go), with p.events filled by a look.
+// The loop goroutine and a borrower (lend_linux.go) park this way.
+func (p *poller) parkEpoll(wait uint64, step func(uintptr) bool) error {
 	p.state.Store(waitPark)
 	if p.stall != nil {
 		p.stall.ring()
 	}
 	// RawConn.Read tries first without blocking; if nothing is ready,
 	// the goroutine parks until epfd becomes readable and tries again.
-	err := p.raw.Read(p.tryFn)
+	err := p.raw.Read(step)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		// The stall watchdog ended a long park: lift the deadline and
 		// look. Events ready now outlived the park.
@@ -274,7 +285,7 @@ func (p *poller) parkEpoll(wait uint64) error {
 		}
 		// A deadline left from a kick that came as the loop was
 		// waking ends the next park at once: that one is no rescue.
-		if p.try() && p.kicked.Load() == wait {
+		if p.try() && p.kicked.Load() == wait && (!p.own.waited || p.missedOwn()) {
 			p.rescued.Add(1)
 		}
 		return nil

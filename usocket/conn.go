@@ -64,6 +64,7 @@ type conn struct {
 
 	rdl, wdl deadline.Deadline
 	wmu      wake.Lock // serialises Write, honouring its deadline and timeout
+	rop      readOp    // a Read's call, made by the loop lent to it (readLent)
 
 	sig waitlist.Signal
 
@@ -157,22 +158,36 @@ func (c *Conn) Read(b []byte) (int, error) {
 		if ct.Passed(&c.rdl) {
 			return 0, c.timeoutError("read")
 		}
+		switch how, n, err := c.readLent(b, &ct); how {
+		case lentMade:
+			return c.readResult(n, err)
+		case lentStopped:
+			if c.closed.Load() {
+				return 0, c.opError("read", net.ErrClosed)
+			}
+			continue
+		}
 		seq := c.rd.Seq() // before the read: an edge after it is not lost
 		n, err := readFD(c.fd.Sysfd, b)
 		if err != unix.EAGAIN {
-			switch {
-			case err != nil:
-				return 0, c.opError("read", os.NewSyscallError("read", err))
-			case n == 0:
-				return 0, io.EOF
-			}
-			return n, nil
+			return c.readResult(n, err)
 		}
 		afterEAGAIN("read")
 		if err := c.wait(&c.rd, seq, &c.rdl, &ct, "read"); err != nil {
 			return 0, err
 		}
 	}
+}
+
+// readResult is what Read returns for its system call's result.
+func (c *conn) readResult(n int, err error) (int, error) {
+	switch {
+	case err != nil:
+		return 0, c.opError("read", os.NewSyscallError("read", err))
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
 }
 
 // wait parks a call whose system call got EAGAIN after it read seq from e,

@@ -33,6 +33,11 @@ var tokens = sync.Pool{New: func() any { return make(chan struct{}, 1) }}
 // before the system call whose failure would make it wait.
 func (e *Edge) Seq() uint64 { return e.seq.Load() }
 
+// Counter returns the count of edges itself and its value now, for a
+// caller that waits by running the event loop (reactor.Trier): the count
+// moving past the value says an edge came.
+func (e *Edge) Counter() (*atomic.Uint64, uint64) { return &e.seq, e.seq.Load() }
+
 // Notify reports an edge: every caller parked on e wakes, and callers that
 // read Seq before it and have not parked yet will not park. It never
 // blocks and does not allocate; it costs two atomic operations when nobody
