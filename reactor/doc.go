@@ -29,7 +29,9 @@
 // (Watcher.PollUntil), parked in the Go poller on the loop's epoll
 // descriptor, so the runtime wakes that call directly, with no hand-off
 // through the loop goroutine (Linux backend only; LoopStats.Borrows counts
-// such waits). A timerfd on every loop drives its timers (a heap,
+// such waits). A call that brings its system call (Watcher.PollTry, the
+// usocket facade's Read) makes it first after each wake-up, as net does,
+// and looks at the loop's events only when something else may need them. A timerfd on every loop drives its timers (a heap,
 // no goroutine per timer). Connections from a Listener, Dial or Attach are
 // spread over the loops round robin; WithReusePort gives every loop its own
 // SO_REUSEPORT listening socket instead.
