@@ -89,7 +89,8 @@ func (p *poller) kickLoop() {
 // switches per round trip against 0.2, in the facade's c1 ping-pong.)
 func (p *poller) borrowerPark(step func(uintptr) bool) error {
 	defer p.state.Store(waitNone)
-	return p.parkEpoll(p.waits.Add(1), step)
+	p.waits.Add(1)
+	return p.parkEpoll(step)
 }
 
 // waiting: see Watcher.Waiting. Announce, then look: lend releases the

@@ -70,20 +70,24 @@ func (p *poller) pollTry(fd int, t Trier) bool {
 				p.stopped = true // cannot wait any more: let the loop goroutine see to it
 				return true
 			}
-			if o.ok {
-				return true
-			}
 		}
-		if p.round() == errStop {
+		if p.round() == errStop { // left-over tasks, or what the stall watchdog's look found
 			p.stopped = true
+		}
+		if o.ok {
+			return true
 		}
 	}
 	return true
 }
 
 // ownStep is RawConn.Read's callback for a borrower with its own call: it
-// reports true to stop parking, with p.events filled if it looked at the
-// loop's events and found some.
+// reports true to stop parking. It makes the call; if that fails, it
+// looks at the loop's events after a wake-up the call does not explain,
+// and before the park when something else may need events that came
+// before the park was prepared; it runs the rounds of what it finds
+// itself, so the park goes on without being prepared again (which would
+// forget the edges that came meanwhile, and cost a call again).
 func (p *poller) ownStep() bool {
 	o := &p.own
 	o.announced.Store(false)
@@ -102,14 +106,31 @@ func (p *poller) ownStep() bool {
 			return true
 		}
 	}
-	if o.woken && p.try() { // a wake-up the call does not explain
-		return true
-	}
-	o.woken = true
-	o.announced.Store(true) // announce, then check: counted does the reverse
-	if p.others() {
+	if o.woken {
+		// A wake-up within the same park: to the stall watchdog, a new
+		// wait (it ends parks it sees unchanged at two looks in a row).
+		p.waits.Add(1)
+	} else {
+		o.woken = true
+		o.announced.Store(true) // announce, then check: counted does the reverse
+		if !p.others() {
+			return false // park on the call alone
+		}
 		o.announced.Store(false)
-		return p.try()
+	}
+	for p.try() {
+		full := p.n == len(p.events)
+		err := p.round()
+		p.n = 0
+		switch {
+		case err == errStop:
+			p.stopped = true
+			return true
+		case p.more || o.stop():
+			return true
+		case !full:
+			return false // events that come from now on end the park
+		}
 	}
 	return false
 }
@@ -121,15 +142,21 @@ func (p *poller) others() bool {
 		!p.tasks.IsEmpty() || (p.canLend != nil && !p.canLend())
 }
 
-// missedOwn reports whether the events of the last look include one for
-// the borrower's own descriptor: when the stall watchdog ended its park,
-// only that is a lost wake-up. Events of others may have been left in the
-// set on purpose (see the top of the file).
-func (p *poller) missedOwn() bool {
-	for i := 0; i < p.n; i++ {
-		if int(p.events[i].Fd) == p.own.fd {
-			return true
-		}
+// rescue looks once the stall watchdog ended a park and reports whether
+// the park outlived something ready. For a borrower parked on its own call
+// that is the call being possible: events of others may have been left in
+// the set on purpose (see the top of the file), and its own descriptor's
+// event may be one its last wake-up left there.
+func (p *poller) rescue() bool {
+	found := p.try()
+	o := &p.own
+	if !o.waited {
+		return found
+	}
+	o.announced.Store(false)
+	if o.t.Try() {
+		o.ok = true
+		return true
 	}
 	return false
 }

@@ -243,11 +243,11 @@ func (p *poller) wait() error {
 			return nil
 		}
 	}
-	wait := p.waits.Add(1)
+	p.waits.Add(1)
 	defer p.state.Store(waitNone)
 	if p.mode == IdleWaitPark || (p.park && p.mode == IdleWaitAuto) {
 		p.park = false
-		return p.parkEpoll(wait, p.tryFn)
+		return p.parkEpoll(p.tryFn)
 	}
 	p.state.Store(waitBlock)
 	for {
@@ -263,13 +263,14 @@ func (p *poller) wait() error {
 	}
 }
 
-// parkEpoll is wait number wait parked in the Go runtime poller: RawConn.Read
+// parkEpoll is the wait p.waits numbers, parked in the Go runtime poller
+// (a borrower's wake-ups within it number new waits: ownStep): RawConn.Read
 // calls step, which reports whether to stop, once the park is prepared and
 // again at each wake-up. With p.tryFn it returns once epfd is readable, with
 // p.events filled; with p.ownFn, see ownStep. It also returns once the stall
 // watchdog ended the park (stall_linux.go), with p.events filled by a look.
 // The loop goroutine and a borrower (lend_linux.go) park this way.
-func (p *poller) parkEpoll(wait uint64, step func(uintptr) bool) error {
+func (p *poller) parkEpoll(step func(uintptr) bool) error {
 	p.state.Store(waitPark)
 	if p.stall != nil {
 		p.stall.ring()
@@ -285,7 +286,7 @@ func (p *poller) parkEpoll(wait uint64, step func(uintptr) bool) error {
 		}
 		// A deadline left from a kick that came as the loop was
 		// waking ends the next park at once: that one is no rescue.
-		if p.try() && p.kicked.Load() == wait && (!p.own.waited || p.missedOwn()) {
+		if p.rescue() && p.kicked.Load() == p.waits.Load() {
 			p.rescued.Add(1)
 		}
 		return nil
