@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/usocket-go/usocket/internal/testkit"
 )
 
 // TestParkedReadEnds: a Read that got EAGAIN and parks (on the loop lent
@@ -35,7 +37,7 @@ func parkedReadEnds(t *testing.T, how string) {
 	warm := make(chan error, 1)
 	go func() { _, err := io.ReadFull(d, make([]byte, 1)); warm <- err }()
 	mustWrite(t, a, "x")
-	if err := recvErr(t, warm, "the first Read"); err != nil {
+	if err := testkit.Recv(t, warm, "the first Read", testTimeout); err != nil {
 		t.Fatal(err)
 	}
 	if how == "timeout" {
@@ -67,7 +69,7 @@ func parkedReadEnds(t *testing.T, how string) {
 			t.Fatal(err)
 		}
 	}
-	err := recvErr(t, done, "the parked Read to end by the "+how)
+	err := testkit.Recv(t, done, "the parked Read to end by the "+how, testTimeout)
 	if how == "close" {
 		if !errors.Is(err, net.ErrClosed) {
 			t.Fatalf("Read after Close = %v, want net.ErrClosed", err)
@@ -75,16 +77,4 @@ func parkedReadEnds(t *testing.T, how string) {
 		return
 	}
 	checkTimeout(t, err)
-}
-
-// recvErr receives from ch within testTimeout.
-func recvErr(t *testing.T, ch <-chan error, what string) error {
-	t.Helper()
-	select {
-	case err := <-ch:
-		return err
-	case <-time.After(testTimeout):
-		t.Fatalf("timed out waiting for %s", what)
-		return nil
-	}
 }
