@@ -50,9 +50,16 @@ func (p *poller) lendAndWait() {
 // loop's own state is read before the role is released: from then on a
 // borrower may own it.
 func (p *poller) lend() {
+	p.lentAt.Store(monotonic())
+	p.release()
+}
+
+// release is lend for a holder that may not have looked at the loop's
+// events (PollTry): lentAt, the time of the last look, stays as it was,
+// so the backstop counts from that look.
+func (p *poller) release() {
 	busy := p.more || p.stopped
 	backstop := p.backstops > 0
-	p.lentAt.Store(monotonic())
 	p.role.Store(roleFree)
 	if busy || p.waiters.Load() > 0 || !p.tasks.IsEmpty() {
 		p.kickLoop()

@@ -56,10 +56,18 @@ func (p *poller) pollTry(fd int, t Trier) bool {
 	if !p.role.CompareAndSwap(roleFree, roleBorrowed) {
 		return false
 	}
-	defer p.lend()
+	defer p.release()
 	o := &p.own
 	o.fd, o.t, o.ok, o.waited = fd, t, false, false
 	defer o.end()
+	if p.backstops > 0 && monotonic()-p.lentAt.Load() >= int64(lendBackstop) {
+		// Nobody looked for a backstop's time: callers whose calls are
+		// done at once would otherwise keep a listener's edges unseen.
+		if p.look() && p.round() == errStop {
+			p.stopped = true
+		}
+		p.n = 0
+	}
 	for !p.stopped && !o.stop() {
 		if p.more {
 			p.try()
@@ -118,7 +126,7 @@ func (p *poller) ownStep() bool {
 		}
 		o.announced.Store(false)
 	}
-	for p.try() {
+	for p.look() {
 		full := p.n == len(p.events)
 		err := p.round()
 		p.n = 0
@@ -135,6 +143,13 @@ func (p *poller) ownStep() bool {
 	return false
 }
 
+// look is a look at the loop's events (try) that the backstop counts from
+// (lentAt); it reports whether events came, in p.events.
+func (p *poller) look() bool {
+	p.lentAt.Store(monotonic())
+	return p.try()
+}
+
 // others reports whether something besides the borrower's own call may
 // need the loop's events now (see the top of the file).
 func (p *poller) others() bool {
@@ -148,7 +163,7 @@ func (p *poller) others() bool {
 // the set on purpose (see the top of the file), and its own descriptor's
 // event may be one its last wake-up left there.
 func (p *poller) rescue() bool {
-	found := p.try()
+	found := p.look()
 	o := &p.own
 	if !o.waited {
 		return found

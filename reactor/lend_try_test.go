@@ -323,3 +323,56 @@ func TestPollTryLookRunsRound(t *testing.T) {
 		t.Fatalf("calls per wait %v, want a median of 2 (before the park, after the wake-up)", calls)
 	}
 }
+
+// doneTrier's call is always done at once, as a Read finds data waiting
+// while a stream flows.
+type doneTrier struct{}
+
+func (doneTrier) Try() bool { return true }
+func (doneTrier) Stops() (*atomic.Uint64, uint64, <-chan struct{}, <-chan struct{}, <-chan struct{}) {
+	return new(atomic.Uint64), 0, nil, nil, nil
+}
+
+// TestPollTryBusyCallerNoStarve: a caller whose calls are done at once
+// borrows and gives back the loop without looking at its events, and so
+// does not count as watching it: once nobody looked for a backstop's
+// time (made to look an hour old here, the loop goroutine's own backstop
+// being an hour too), the next such caller looks first, and the edge of a
+// watcher that needs the backstop (a listener's) is reported by it. Before,
+// every give-back restarted the backstop, and a stream of such calls kept
+// the loop goroutine from taking its loop back to look.
+func TestPollTryBusyCallerNoStarve(t *testing.T) {
+	saved := lendBackstop
+	t.Cleanup(func() { lendBackstop = saved }) // after the reactor's Close
+	lendBackstop = time.Hour
+	r := tryLoop(t)
+	w, tr, _ := edgeWatcher(t, r)
+	lfd, lpeer := socketPair(t)
+	lseq, lreg := new(atomic.Uint64), new(atomic.Uint64)
+	lw, err := r.WatchEdge(lfd, &fdFuncs{readable: func(*Watcher) { lseq.Add(1) }, writable: func(*Watcher) { lreg.Add(1) }}, Lendable())
+	if err != nil {
+		t.Fatalf("WatchEdge: %v", err)
+	}
+	t.Cleanup(func() { _ = lw.Release(); _ = unix.Close(lfd) })
+	spinUntil(t, "both registrations", func() bool { return tr.seq.Load() > 0 && lreg.Load() > 0 })
+	waitRole(t, w, roleFree, "the loop lending itself")
+	if _, err := lpeer.Write([]byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	p := w.loop.poller
+	for i := range 3 {
+		if !w.PollTry(doneTrier{}) {
+			t.Fatalf("call %d: PollTry declined a lent loop", i)
+		}
+	}
+	if lseq.Load() != 0 {
+		t.Fatal("the listener's edge was reported before a backstop's time without a look")
+	}
+	p.lentAt.Store(monotonic() - int64(time.Hour)) // the last look, an hour ago
+	if !w.PollTry(doneTrier{}) {
+		t.Fatal("PollTry declined a lent loop")
+	}
+	if lseq.Load() != 1 {
+		t.Fatalf("listener edges reported = %d after a caller found the loop unlooked-at for a backstop's time, want 1", lseq.Load())
+	}
+}
