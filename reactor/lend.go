@@ -38,6 +38,7 @@ type lendState struct {
 	// the backstop (all but WaitersOnly ones); role holder owns it.
 	backstops int
 	borrows   atomic.Uint64 // waits that borrowed the loop, for Stats
+	reclaims  atomic.Uint64 // take-backs by the loop goroutine, for Stats
 }
 
 func (s *lendState) initLend() { s.reclaim = make(chan struct{}, 1) }

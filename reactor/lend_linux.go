@@ -20,8 +20,10 @@ var lendBackstop = 200 * time.Microsecond // a variable for tests
 func (p *poller) lendAndWait() {
 	p.lend()
 	for {
+		kicked := false
 		select {
 		case <-p.reclaim:
+			kicked = true
 		case <-p.backstop.C:
 			p.armed.Store(false) // before lentAt is read: see armBackstop
 			if left := p.lentAt.Load() + int64(lendBackstop) - monotonic(); left > 0 && p.role.Load() == roleFree {
@@ -30,6 +32,15 @@ func (p *poller) lendAndWait() {
 			}
 		}
 		if p.role.CompareAndSwap(roleFree, roleLoop) {
+			p.reclaims.Add(1)
+			if kicked && p.idle() && p.canLend() {
+				// A borrower saw to what the kick was for (ran the task,
+				// reported the waiter's edge) before the loop goroutine
+				// took its loop back: lend it again, rather than park
+				// holding it until an event comes.
+				p.release()
+				continue
+			}
 			if p.armed.Load() {
 				p.backstop.Stop()
 				p.armed.Store(false)
@@ -40,6 +51,12 @@ func (p *poller) lendAndWait() {
 		// Borrowed: the borrower kicks or arms the backstop when it gives
 		// the loop back.
 	}
+}
+
+// idle reports whether nothing needs the role holder: no tasks, leftover
+// work, stop or waiter. Only the role holder calls it.
+func (p *poller) idle() bool {
+	return !p.more && !p.stopped && p.waiters.Load() == 0 && p.tasks.IsEmpty()
 }
 
 // lend lends the loop (the loop goroutine, or a borrower giving it back)

@@ -14,13 +14,13 @@ import (
 )
 
 // lentLoop makes a one-loop reactor with a lendable edge watcher whose
-// edges count in seq, and returns once the loop has lent itself (the
-// registration's writable edge makes it lend). The backstop is made long
+// edges count in seq, and returns once the loop has lent itself and the
+// registration's writable edge was reported (settle). The backstop is made long
 // so that the loop does not take itself back while the test runs.
 func lentLoop(t *testing.T) (*Reactor, *Watcher, *atomic.Uint64, func(b []byte)) {
 	t.Helper()
 	r, w, seq, write := lendingLoop(t, time.Hour)
-	waitRole(t, w, roleFree, "the loop lending itself")
+	settle(t, w, "the loop lending itself", func() bool { return seq.Load() > 0 })
 	return r, w, seq, write
 }
 
@@ -68,14 +68,79 @@ func waitRole(t *testing.T, w *Watcher, role int32, what string) {
 }
 
 // borrow runs PollUntil on a new goroutine and returns its result channel
-// once the loop is borrowed.
+// once the loop is borrowed. A PollUntil that declines, the loop goroutine
+// having taken its loop back in between, is ended and started again.
 func borrow(t *testing.T, w *Watcher, seq *atomic.Uint64, done <-chan struct{}) <-chan bool {
 	t.Helper()
-	res := make(chan bool, 1)
-	old := seq.Load()
-	go func() { res <- w.PollUntil(seq, old, done, nil, nil) }()
-	waitRole(t, w, roleBorrowed, "the caller borrowing the loop")
-	return res
+	for {
+		settle(t, w, "the loop lent", func() bool { return true })
+		res := make(chan bool, 1)
+		old := seq.Load()
+		go func() { res <- w.PollUntil(seq, old, done, nil, nil) }()
+		declined := false
+		spinUntil(t, "the caller borrowing the loop", func() bool {
+			select {
+			case ok := <-res:
+				if ok {
+					t.Fatal("PollUntil returned before the test made an edge")
+				}
+				declined = true
+				return true
+			default:
+				return w.loop.poller.role.Load() == roleBorrowed
+			}
+		})
+		if !declined {
+			return res
+		}
+		w.WaitEnded()
+	}
+}
+
+// spinUntil yields until cond holds, within testTimeout.
+func spinUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(testTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		runtime.Gosched()
+	}
+}
+
+// settle brings w's loop to a known state: lent, with cond holding.
+// Registering a watcher is a task on the loop, and a loop that lends
+// itself after the round that ran it leaves the new registration's first
+// edges unreported until somebody looks (a caller, or the backstop, which
+// some tests set to an hour); a loop goroutine that took its loop back
+// after a round of tasks only parks holding it until an event comes. So
+// settle borrows the lent loop and looks, as a caller would, and has a
+// loop goroutine that holds its loop lend it again after a round.
+func settle(t *testing.T, w *Watcher, what string, cond func() bool) {
+	t.Helper()
+	p := w.loop.poller
+	var nudging atomic.Bool
+	nudge := func(any) error {
+		p.park = true // lend after this round (the task runs on the role holder)
+		nudging.Store(false)
+		return nil
+	}
+	spinUntil(t, what, func() bool {
+		switch {
+		case p.role.CompareAndSwap(roleFree, roleBorrowed):
+			if p.look() && p.round() == errStop {
+				p.stopped = true
+			}
+			p.n = 0
+			p.lend()
+		case p.role.Load() == roleLoop && nudging.CompareAndSwap(false, true):
+			if err := p.trigger(nudge, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return cond() && p.role.Load() == roleFree && !nudging.Load()
+	})
 }
 
 // TestLendBorrowerGetsItsEdge: a caller borrowing the lent loop is woken

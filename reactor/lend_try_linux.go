@@ -122,7 +122,7 @@ func (p *poller) ownStep() bool {
 		o.woken = true
 		o.announced.Store(true) // announce, then check: counted does the reverse
 		if !p.others() {
-			return false // park on the call alone
+			return p.parkOn() // on the call alone
 		}
 		o.announced.Store(false)
 	}
@@ -137,8 +137,16 @@ func (p *poller) ownStep() bool {
 		case p.more || o.stop():
 			return true
 		case !full:
-			return false // events that come from now on end the park
+			return p.parkOn() // events that come from now on end the park
 		}
+	}
+	return p.parkOn()
+}
+
+// parkOn is ownStep's answer when the park goes on.
+func (p *poller) parkOn() bool {
+	if p.testOwnParks != nil {
+		p.testOwnParks.Add(1)
 	}
 	return false
 }

@@ -68,6 +68,9 @@ type poller struct {
 	// testHook, set by tests (on the loop), runs before each event of a
 	// batch is dispatched, with the event's descriptor number.
 	testHook func(fd int)
+	// testOwnParks, set by tests before any PollTry, counts the times a
+	// borrower with its own call lets its park go on (ownStep).
+	testOwnParks *atomic.Uint64
 }
 
 func openPoller(mode IdleWait) (*poller, error) {

@@ -40,6 +40,11 @@ type LoopStats struct {
 	// themselves, the loop being lent to them (Lendable, PollUntil; Linux
 	// backend; 0 elsewhere): wake-ups the loop goroutine did not hand off.
 	Borrows uint64
+	// Reclaims counts the times the loop goroutine took its lent loop
+	// back (for a task, a caller that could not borrow it, or the
+	// backstop; Linux backend only). A take-back that finds the borrower
+	// saw to all of that already lends the loop again at once.
+	Reclaims uint64
 }
 
 // CloseCounts counts closed connections by cause.
@@ -102,6 +107,7 @@ func (l *loop) snapshot() LoopStats {
 		Panics:         st.panics.Load(),
 		StallRescues:   l.poller.stallRescues(),
 		Borrows:        l.poller.borrows.Load(),
+		Reclaims:       l.poller.reclaims.Load(),
 	}
 }
 
@@ -120,6 +126,7 @@ func (t *LoopStats) add(s LoopStats) {
 	t.Panics += s.Panics
 	t.StallRescues += s.StallRescues
 	t.Borrows += s.Borrows
+	t.Reclaims += s.Reclaims
 }
 
 func (t *CloseCounts) add(s CloseCounts) {
