@@ -17,7 +17,8 @@
 // generation, carried in the epoll event's data along with the descriptor:
 // an event queued for a descriptor that has since been closed, its number
 // reused, is dropped instead of reaching the new owner. A loop serving
-// callback handlers waits in epoll_wait, as gnet's does; a loop that has
+// callback handlers waits in epoll_wait, as gnet's does (looking once more
+// without blocking, and yielding, before it blocks); a loop that has
 // just handed readiness to a Watcher (the usocket and udp facades' sockets)
 // instead parks in the Go runtime's poller, so that the goroutine it woke,
 // a blocked Read say, runs at once rather than after the scheduler retakes
