@@ -14,7 +14,11 @@ const (
 	Sequential Mode = iota
 	// PerConnection runs each client's handler in its own goroutine:
 	// usocket's :multi-threading t. For a datagram server it means one
-	// goroutine per request datagram, at most MaxInFlight at once.
+	// goroutine per request datagram, at most MaxInFlight at once; each
+	// starts by waking an idle processor, which on a machine with few CPUs
+	// costs more than a short handler (the example echo server, one client
+	// on 2 CPUs: about 3× Sequential's CPU per datagram, see BENCHMARKS.md).
+	// Use it for handlers that block or run long.
 	PerConnection
 )
 

@@ -73,28 +73,45 @@ func waitRole(t *testing.T, w *Watcher, role int32, what string) {
 func borrow(t *testing.T, w *Watcher, seq *atomic.Uint64, done <-chan struct{}) <-chan bool {
 	t.Helper()
 	for {
-		settle(t, w, "the loop lent", func() bool { return true })
-		res := make(chan bool, 1)
-		old := seq.Load()
-		go func() { res <- w.PollUntil(seq, old, done, nil, nil) }()
-		declined := false
-		spinUntil(t, "the caller borrowing the loop", func() bool {
-			select {
-			case ok := <-res:
-				if ok {
-					t.Fatal("PollUntil returned before the test made an edge")
-				}
-				declined = true
-				return true
-			default:
-				return w.loop.poller.role.Load() == roleBorrowed
-			}
-		})
+		var old uint64
+		res, declined := goWait(t, w, "the caller borrowing the loop",
+			func() bool { return w.PollUntil(seq, old, done, nil, nil) },
+			func() func() bool {
+				old = seq.Load()
+				return func() bool { return w.loop.poller.role.Load() == roleBorrowed }
+			})
 		if !declined {
 			return res
 		}
 		w.WaitEnded()
 	}
+}
+
+// goWait runs call (a PollUntil or PollTry on w) on a new goroutine once
+// w's loop is settled and lent and arm ran, and returns its result channel
+// once the condition arm returned holds; or declined, if call reported
+// false first (the loop goroutine took its loop back in between: the
+// caller starts again). A call that returns true before that fails the
+// test.
+func goWait(t *testing.T, w *Watcher, what string, call func() bool, arm func() func() bool) (res <-chan bool, declined bool) {
+	t.Helper()
+	settle(t, w, "the loop lent", func() bool { return true })
+	ready := arm()
+	ch := make(chan bool, 1)
+	go func() { ch <- call() }()
+	spinUntil(t, what, func() bool {
+		select {
+		case ok := <-ch:
+			if ok {
+				t.Fatalf("%s: the call returned before the test made it possible", what)
+			}
+			declined = true
+			return true
+		default:
+			return ready()
+		}
+	})
+	return ch, declined
 }
 
 // spinUntil yields until cond holds, within testTimeout.
@@ -127,6 +144,9 @@ func settle(t *testing.T, w *Watcher, what string, cond func() bool) {
 		return nil
 	}
 	spinUntil(t, what, func() bool {
+		if cond() && p.role.Load() == roleFree && !nudging.Load() {
+			return true // settled: no look (it would report events a test set up)
+		}
 		switch {
 		case p.role.CompareAndSwap(roleFree, roleBorrowed):
 			if p.look() && p.round() == errStop {
@@ -139,7 +159,7 @@ func settle(t *testing.T, w *Watcher, what string, cond func() bool) {
 				t.Fatal(err)
 			}
 		}
-		return cond() && p.role.Load() == roleFree && !nudging.Load()
+		return false
 	})
 }
 

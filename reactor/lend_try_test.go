@@ -100,28 +100,12 @@ func pollTry(t *testing.T, w *Watcher, tr Trier) <-chan bool {
 
 // startTry runs PollTry on a new goroutine once w's loop is lent and
 // returns its result channel once the condition that arm returns holds
-// (arm runs first, with the loop lent). A PollTry that declines, the loop
-// goroutine having taken its loop back in between, is started again.
+// (arm runs first, with the loop lent). A PollTry that declines is
+// started again (goWait).
 func startTry(t *testing.T, w *Watcher, tr Trier, arm func() func() bool) <-chan bool {
 	t.Helper()
 	for {
-		waitRole(t, w, roleFree, "the loop lending itself")
-		ready := arm()
-		res := make(chan bool, 1)
-		go func() { res <- w.PollTry(tr) }()
-		declined := false
-		spinUntil(t, "PollTry to wait", func() bool {
-			select {
-			case ok := <-res:
-				if ok {
-					t.Fatal("PollTry returned before the test made its call possible")
-				}
-				declined = true
-				return true
-			default:
-				return ready()
-			}
-		})
+		res, declined := goWait(t, w, "PollTry to wait", func() bool { return w.PollTry(tr) }, arm)
 		if !declined {
 			return res
 		}
