@@ -269,7 +269,16 @@ func TestReactorSlowWriterBounded(t *testing.T) {
 		n, err := readStream(peer, src, fast)
 		got <- result{n, err}
 	}()
-	written := recv(t, stopped, "the stop timer")
+	var written int64
+	select {
+	case written = <-stopped:
+	case <-time.After(testTimeout):
+		// Seen once with two race suites running at once: these say
+		// whether the loop was still running tasks and writing.
+		st := r.Stats().Total
+		t.Fatalf("timed out waiting for the stop timer: tasks run %d, bytes written %d, queued now %d, panics %d, stall rescues %d",
+			st.TasksRun, st.BytesWritten, rc.Buffered(), st.Panics, st.StallRescues)
+	}
 	if written < 0 {
 		t.Fatal("AfterFunc failed")
 	}
