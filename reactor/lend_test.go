@@ -149,10 +149,7 @@ func settle(t *testing.T, w *Watcher, what string, cond func() bool) {
 		}
 		switch {
 		case p.role.CompareAndSwap(roleFree, roleBorrowed):
-			if p.look() && p.round() == errStop {
-				p.stopped = true
-			}
-			p.n = 0
+			p.lookAndRun()
 			p.lend()
 		case p.role.Load() == roleLoop && nudging.CompareAndSwap(false, true):
 			if err := p.trigger(nudge, nil); err != nil {

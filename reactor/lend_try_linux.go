@@ -63,10 +63,7 @@ func (p *poller) pollTry(fd int, t Trier) bool {
 	if p.backstops > 0 && monotonic()-p.lentAt.Load() >= int64(lendBackstop) {
 		// Nobody looked for a backstop's time: callers whose calls are
 		// done at once would otherwise keep a listener's edges unseen.
-		if p.look() && p.round() == errStop {
-			p.stopped = true
-		}
-		p.n = 0
+		p.lookAndRun()
 	}
 	for !p.stopped && !o.stop() {
 		if p.more {
@@ -156,6 +153,15 @@ func (p *poller) parkOn() bool {
 func (p *poller) look() bool {
 	p.lentAt.Store(monotonic())
 	return p.try()
+}
+
+// lookAndRun looks and runs the round of what it found, as a role holder
+// outside a park does; a stop task sets p.stopped.
+func (p *poller) lookAndRun() {
+	if p.look() && p.round() == errStop {
+		p.stopped = true
+	}
+	p.n = 0
 }
 
 // others reports whether something besides the borrower's own call may

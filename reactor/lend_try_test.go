@@ -403,10 +403,9 @@ func TestLendStaleKick(t *testing.T) {
 		t.Fatal(err)
 	}
 	for !ran { // the borrower runs the task, as a caller's look would
-		if p.look() && p.round() == errStop {
+		if p.lookAndRun(); p.stopped {
 			t.Fatal("the loop stopped")
 		}
-		p.n = 0
 	}
 	p.lend()
 	reclaims := p.reclaims.Load()

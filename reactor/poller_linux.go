@@ -33,9 +33,8 @@ var _ = [1]struct{}{}[evRead^unix.EPOLLIN|evWrite^unix.EPOLLOUT|evErr^unix.EPOLL
 // which wakes faster than a park when the machine is idle (the Go poller
 // may have to wake a second, sleeping thread: about 50 µs per message in
 // a cross-process ping-pong on this project's 2-core VM), after one more
-// look (wait). A loop that
-// serves only lendable edge watchers lends itself instead of parking
-// (lend.go, lend_linux.go).
+// look (wait). A loop that serves only lendable edge watchers lends itself
+// instead of parking (lend.go, lend_linux.go).
 type poller struct {
 	lendState
 	backstop *time.Timer  // lendBackstop, loop-owned but armed by borrowers too
