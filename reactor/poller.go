@@ -55,15 +55,23 @@ type stopSignal struct{}
 func (*stopSignal) Error() string { return "reactor: loop stopped" }
 
 // maxTasksPerRound bounds the queued tasks a loop runs between two looks
-// for I/O (gnet's bound too), so that a task that queues another, or a
-// goroutine writing in a tight loop, cannot starve the loop's connections.
+// for I/O and due timers (gnet's bound too), so that goroutines queueing
+// work in a tight loop cannot starve the loop's connections.
 const maxTasksPerRound = 256
 
-// runRound runs one round of at most maxTasksPerRound tasks from q. more
-// says tasks are left: the next wait must not block, and the next round
-// runs them. err is errStop when a task stopped the loop.
+// runRound runs one round of tasks from q: those queued before it began,
+// at most maxTasksPerRound. A task queued by one of them (an Execute
+// chain, a callback's Execute) waits for the next round, after a look:
+// gnet's loop runs those in the same round, so a chain of tasks that did
+// real work kept timers and other connections waiting for up to 256 of
+// its steps (seconds, for a handler that filled its queue in each step).
+// more says tasks are left: the next wait must not block, and the next
+// round runs them. err is errStop when a task stopped the loop.
 func runRound(q queue.AsyncTaskQueue, ran *atomic.Uint64) (more bool, err error) {
-	for i := 0; i < maxTasksPerRound; i++ {
+	// Length counts a task once it is linked, before its queuer wakes the
+	// loop, so a task that woke this round is counted.
+	n := min(int(q.Length()), maxTasksPerRound)
+	for i := 0; i < n; i++ {
 		t := q.Dequeue()
 		if t == nil {
 			return false, nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/usocket-go/usocket/internal/testkit"
 	"github.com/usocket-go/usocket/reactor"
 )
 
@@ -273,11 +274,15 @@ func TestReactorSlowWriterBounded(t *testing.T) {
 	select {
 	case written = <-stopped:
 	case <-time.After(testTimeout):
-		// Seen once with two race suites running at once: these say
-		// whether the loop was still running tasks and writing.
+		// Seen with two race suites running at once, when a round of
+		// tasks ran up to 256 steps of fill's Execute chain back to back
+		// and the timer waited for the round (reactor
+		// TestTaskChainWaitsForNextLook). These say whether the loop was
+		// still running tasks and writing, and what the kernel holds for
+		// its epoll and timer descriptors.
 		st := r.Stats().Total
-		t.Fatalf("timed out waiting for the stop timer: tasks run %d, bytes written %d, queued now %d, panics %d, stall rescues %d",
-			st.TasksRun, st.BytesWritten, rc.Buffered(), st.Panics, st.StallRescues)
+		t.Fatalf("timed out waiting for the stop timer: tasks run %d, bytes written %d, queued now %d, panics %d, stall rescues %d\nstats: %+v\n%s",
+			st.TasksRun, st.BytesWritten, rc.Buffered(), st.Panics, st.StallRescues, r.Stats(), testkit.PollInfo())
 	}
 	if written < 0 {
 		t.Fatal("AfterFunc failed")
