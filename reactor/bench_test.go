@@ -57,25 +57,7 @@ func pingPong(b *testing.B, addr net.Addr) {
 // BenchmarkWriteFromOtherGoroutine measures Conn.Write called off the
 // loop, which must queue a task to wake the loop.
 func BenchmarkWriteFromOtherGoroutine(b *testing.B) {
-	r, err := New(WithLoops(1), WithErrorHook(func(err error) { b.Error(err) }))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer r.Close()
-	opened := make(chan *Conn, 1)
-	h := &funcs{open: func(c *Conn) { opened <- c }}
-	ln, err := r.Listen(testContext(b), "tcp4", "127.0.0.1:0", h)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	c, err := net.DialTimeout("tcp", ln.Addr().String(), testTimeout)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(time.Minute))
-	sc := <-opened
+	sc, c := benchConn(b)
 	msg := make([]byte, 64)
 	buf := make([]byte, 64)
 	b.ReportAllocs()
@@ -88,4 +70,54 @@ func BenchmarkWriteFromOtherGoroutine(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkExecuteChain measures a chain of small tasks on the loop, each
+// queueing the next with Execute: the cost of a task that the loop runs in
+// the round that queued it (roundBudget's clock check included).
+func BenchmarkExecuteChain(b *testing.B) {
+	sc, _ := benchConn(b)
+	done := make(chan struct{})
+	left := b.N // loop-owned
+	var step func()
+	step = func() {
+		if left--; left <= 0 {
+			close(done)
+			return
+		}
+		if err := sc.Execute(step); err != nil {
+			b.Error(err)
+			close(done)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := sc.Execute(step); err != nil {
+		b.Fatal(err)
+	}
+	<-done
+}
+
+// benchConn starts a one-loop reactor whose connections do nothing, dials
+// it, and returns the reactor's side and the client's; both end with b.
+func benchConn(b *testing.B) (*Conn, net.Conn) {
+	r, err := New(WithLoops(1), WithErrorHook(func(err error) { b.Error(err) }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = r.Close() })
+	opened := make(chan *Conn, 1)
+	h := &funcs{open: func(c *Conn) { opened <- c }}
+	ln, err := r.Listen(testContext(b), "tcp4", "127.0.0.1:0", h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = ln.Close() })
+	c, err := net.DialTimeout("tcp", ln.Addr().String(), testTimeout)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = c.Close() })
+	_ = c.SetDeadline(time.Now().Add(time.Minute))
+	return <-opened, c
 }

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/panjf2000/gnet/v2/pkg/queue"
 )
@@ -59,19 +60,26 @@ func (*stopSignal) Error() string { return "reactor: loop stopped" }
 // work in a tight loop cannot starve the loop's connections.
 const maxTasksPerRound = 256
 
-// runRound runs one round of tasks from q: those queued before it began,
-// at most maxTasksPerRound. A task queued by one of them (an Execute
-// chain, a callback's Execute) waits for the next round, after a look:
-// gnet's loop runs those in the same round, so a chain of tasks that did
-// real work kept timers and other connections waiting for up to 256 of
-// its steps (seconds, for a handler that filled its queue in each step).
-// more says tasks are left: the next wait must not block, and the next
-// round runs them. err is errStop when a task stopped the loop.
+// roundBudget bounds the time a round of tasks takes: once it has run
+// this long, the rest wait for the next round, after a look. gnet bounds
+// a round by count alone, and so did we: a handler whose Execute chain did
+// real work in each step (filling its queue) ran up to 256 steps back to
+// back, and the loop's timers and other connections waited for seconds.
+// Checking the clock after each task costs about 20 ns; a chain of small
+// tasks still runs 256 to a round.
+const roundBudget = int64(time.Millisecond)
+
+// runRound runs one round of tasks from q: at most maxTasksPerRound, and
+// none after the round has run for roundBudget (the first always runs).
+// A task queued by one of them may run in the same round. more says tasks
+// are left: the next wait must not block, and the next round runs them.
+// err is errStop when a task stopped the loop.
 func runRound(q queue.AsyncTaskQueue, ran *atomic.Uint64) (more bool, err error) {
-	// Length counts a task once it is linked, before its queuer wakes the
-	// loop, so a task that woke this round is counted.
-	n := min(int(q.Length()), maxTasksPerRound)
-	for i := 0; i < n; i++ {
+	start := monotonic()
+	for i := 0; i < maxTasksPerRound; i++ {
+		if i > 0 && monotonic()-start >= roundBudget {
+			break
+		}
 		t := q.Dequeue()
 		if t == nil {
 			return false, nil

@@ -277,7 +277,7 @@ func TestReactorSlowWriterBounded(t *testing.T) {
 		// Seen with two race suites running at once, when a round of
 		// tasks ran up to 256 steps of fill's Execute chain back to back
 		// and the timer waited for the round (reactor
-		// TestTaskChainWaitsForNextLook). These say whether the loop was
+		// TestHeavyTaskChainLetsLoopLook). These say whether the loop was
 		// still running tasks and writing, and what the kernel holds for
 		// its epoll and timer descriptors.
 		st := r.Stats().Total
