@@ -11,9 +11,10 @@
 // Each loop owns one epoll instance, used level-triggered, and one of
 // gnet's lock-free task queues (pkg/queue) woken by an eventfd: other
 // goroutines hand work to a loop by queueing a task. A loop runs at most
-// 256 queued tasks between two looks for I/O, so a task that queues
-// another, or a goroutine writing in a tight loop, cannot starve the other
-// connections. Every registration of a descriptor with a loop gets a new
+// 256 queued tasks, and none after 1 ms, between two looks for I/O and
+// due timers, so a task that queues another (an Execute chain, even one
+// whose steps each take long), or a goroutine writing in a tight loop,
+// cannot starve the other connections or the timers. Every registration of a descriptor with a loop gets a new
 // generation, carried in the epoll event's data along with the descriptor:
 // an event queued for a descriptor that has since been closed, its number
 // reused, is dropped instead of reaching the new owner. A loop serving
