@@ -162,23 +162,28 @@ func (l *loop) setEvents(fd int, old, want uint32) error {
 
 // run queues fn(param) on the loop. It is safe from any goroutine and fails
 // with ErrClosed once the reactor is stopping, so no task is ever queued on
-// a loop that will not run it.
+// a loop that will not run it. It fails only then: a task it queued runs,
+// so a caller never undoes what a task will do (close a descriptor the
+// task registers, say).
 func (l *loop) run(fn queue.Func, param any) error {
 	l.r.mu.RLock()
 	defer l.r.mu.RUnlock()
 	if l.r.stopping {
 		return ErrClosed
 	}
-	return l.trigger(fn, param)
+	l.trigger(fn, param)
+	return nil
 }
 
 // trigger queues without the stopping check; only Reactor.Close uses it
-// directly, under the write lock.
-func (l *loop) trigger(fn queue.Func, param any) error {
+// directly, under the write lock. The task is queued whatever happens: a
+// failure to wake the loop (its eventfd write failing, which should never
+// happen) is reported to the error hook, and the next task queued tries
+// the wake-up again.
+func (l *loop) trigger(fn queue.Func, param any) {
 	if err := l.poller.trigger(fn, param); err != nil {
-		return fmt.Errorf("reactor: wake loop: %w", err)
+		l.r.reportFrom(l, netip.AddrPort{}, fmt.Errorf("reactor: wake loop %d: %w", l.idx, err))
 	}
-	return nil
 }
 
 func stopLoopTask(any) error { return errStop }

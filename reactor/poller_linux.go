@@ -73,6 +73,8 @@ type poller struct {
 	// testOwnParks, set by tests before any PollTry, counts the times a
 	// borrower with its own call lets its park go on (ownStep).
 	testOwnParks *atomic.Uint64
+	// testWakeFail, set by tests, makes eventfd writes fail.
+	testWakeFail atomic.Bool
 }
 
 func openPoller(mode IdleWait) (*poller, error) {
@@ -162,11 +164,12 @@ func (p *poller) trigger(fn queue.Func, param any) error {
 }
 
 // wake makes the eventfd readable, unless a write is pending already (the
-// loop resets it when it reads it, in runTasks).
+// loop resets it when it reads it, in runTasks). If the write fails, no
+// write is pending: the flag is released so that the next task tries.
 func (p *poller) wake() error {
 	if p.wakeup.CompareAndSwap(0, 1) {
 		for {
-			_, err := unix.Write(p.efd, one[:])
+			err := p.writeEventfd()
 			switch err {
 			case nil:
 				return nil
@@ -175,11 +178,21 @@ func (p *poller) wake() error {
 			case unix.EAGAIN: // the counter is full: the loop is awake anyway
 				return nil
 			default:
+				p.wakeup.Store(0)
 				return wrapSyscall("write", err)
 			}
 		}
 	}
 	return nil
+}
+
+// writeEventfd adds one to the eventfd's counter.
+func (p *poller) writeEventfd() error {
+	if p.testWakeFail.Load() {
+		return unix.EIO
+	}
+	_, err := unix.Write(p.efd, one[:])
+	return err
 }
 
 var one = [8]byte{1}

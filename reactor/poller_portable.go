@@ -115,6 +115,7 @@ func (p *poller) trigger(fn queue.Func, param any) error {
 		case unix.EINTR:
 			continue
 		default:
+			p.wakeup.Store(0) // nothing was written: the next task tries
 			return wrapSyscall("write", err)
 		}
 	}

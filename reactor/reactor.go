@@ -112,7 +112,7 @@ func (r *Reactor) Close() error {
 		r.stopping = true
 		close(r.done)
 		for _, l := range r.loops {
-			_ = l.trigger(stopLoopTask, nil)
+			l.trigger(stopLoopTask, nil)
 		}
 		r.mu.Unlock()
 	})

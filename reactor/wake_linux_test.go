@@ -1,0 +1,49 @@
+//go:build !usocket_portable && !usocket_netstd
+
+package reactor
+
+import (
+	"errors"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestFailedWakeStillRunsTask: once a task is queued it runs, even if the
+// eventfd write that should wake the loop for it fails. The call that
+// queued it succeeds (its caller must not undo what the task will do: the
+// accept path closed a descriptor that its queued registration then used),
+// the failure goes to the error hook, and the next task queued wakes the
+// loop, which runs both in order. Before, Execute returned the wake error
+// for a task that still ran, and the wake-up flag stayed taken, so no later
+// task woke the loop either.
+func TestFailedWakeStillRunsTask(t *testing.T) {
+	r, sink := newTestReactor(t, WithLoops(1))
+	p := r.loops[0].poller
+	opened := make(chan *Conn, 1)
+	h := echo()
+	h.open = func(c *Conn) { opened <- c }
+	ln := listen(t, r, h)
+	dial(t, ln.Addr())
+	c := recv(t, opened, "OnOpen")
+	spinUntil(t, "no eventfd write pending", func() bool { return p.wakeup.Load() == 0 })
+
+	ran := make(chan string, 2)
+	p.testWakeFail.Store(true)
+	err := c.Execute(func() { ran <- "first" })
+	p.testWakeFail.Store(false)
+	if err != nil {
+		t.Fatalf("Execute with a failed wake-up: %v; want nil, the task is queued", err)
+	}
+	if err := sink.waitFor(t, "the failed wake-up", func(err error) bool { return errors.Is(err, unix.EIO) }); err == nil {
+		return
+	}
+	if err := c.Execute(func() { ran <- "second" }); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"first", "second"} {
+		if got := recv(t, ran, "a queued task"); got != want {
+			t.Fatalf("task %q ran, want %q", got, want)
+		}
+	}
+}
