@@ -39,16 +39,21 @@ func pingPong(b *testing.B, addr net.Addr) {
 	defer c.Close()
 	_ = c.(*net.TCPConn).SetNoDelay(true)
 	_ = c.SetDeadline(time.Now().Add(time.Minute))
+	b.SetBytes(64)
+	roundTrips(b, c, c)
+}
+
+// roundTrips writes 64 bytes to w and reads 64 back from r, b.N times.
+func roundTrips(b *testing.B, w io.Writer, r io.Reader) {
 	msg := make([]byte, 64)
 	buf := make([]byte, 64)
-	b.SetBytes(int64(len(msg)))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := c.Write(msg); err != nil {
+		if _, err := w.Write(msg); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := io.ReadFull(c, buf); err != nil {
+		if _, err := io.ReadFull(r, buf); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -58,18 +63,7 @@ func pingPong(b *testing.B, addr net.Addr) {
 // loop, which must queue a task to wake the loop.
 func BenchmarkWriteFromOtherGoroutine(b *testing.B) {
 	sc, c := benchConn(b)
-	msg := make([]byte, 64)
-	buf := make([]byte, 64)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := sc.Write(msg); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.ReadFull(c, buf); err != nil {
-			b.Fatal(err)
-		}
-	}
+	roundTrips(b, sc, c)
 }
 
 // BenchmarkExecuteChain measures a chain of small tasks on the loop, each

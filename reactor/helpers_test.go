@@ -190,6 +190,18 @@ func (f *funcs) OnClose(c *Conn, err error) {
 }
 
 // echoData writes back what it gets: the whole of a tiny echo server.
+// echoConn starts an echo listener on r, dials it, and returns the
+// reactor's side of the connection and the client's.
+func echoConn(t *testing.T, r *Reactor) (*Conn, *net.TCPConn) {
+	t.Helper()
+	opened := make(chan *Conn, 1)
+	h := echo()
+	h.open = func(c *Conn) { opened <- c }
+	ln := listen(t, r, h)
+	cc := dial(t, ln.Addr())
+	return recv(t, opened, "OnOpen"), cc
+}
+
 func echoData(c *Conn, b []byte) { _, _ = c.Write(b) }
 
 func echo() *funcs { return &funcs{data: echoData} }

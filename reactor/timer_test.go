@@ -47,12 +47,7 @@ func TestIdleTimeoutClosesIdleConn(t *testing.T) {
 
 func TestAfterFuncRunsOnLoopAndStopCancels(t *testing.T) {
 	r, _ := newTestReactor(t)
-	opened := make(chan *Conn, 1)
-	h := echo()
-	h.open = func(c *Conn) { opened <- c }
-	ln := listen(t, r, h)
-	dial(t, ln.Addr())
-	c := recv(t, opened, "OnOpen")
+	c, _ := echoConn(t, r)
 
 	type firing struct {
 		name   string
@@ -116,12 +111,7 @@ func TestAfterFuncRunsOnLoopAndStopCancels(t *testing.T) {
 
 func TestAfterFuncPanicIsReported(t *testing.T) {
 	r, sink := newTestReactor(t)
-	opened := make(chan *Conn, 1)
-	h := echo()
-	h.open = func(c *Conn) { opened <- c }
-	ln := listen(t, r, h)
-	cc := dial(t, ln.Addr())
-	c := recv(t, opened, "OnOpen")
+	c, cc := echoConn(t, r)
 	if _, err := c.AfterFunc(0, func() { panic("in a timer") }); err != nil {
 		t.Fatal(err)
 	}

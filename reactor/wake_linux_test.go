@@ -20,12 +20,7 @@ import (
 func TestFailedWakeStillRunsTask(t *testing.T) {
 	r, sink := newTestReactor(t, WithLoops(1))
 	p := r.loops[0].poller
-	opened := make(chan *Conn, 1)
-	h := echo()
-	h.open = func(c *Conn) { opened <- c }
-	ln := listen(t, r, h)
-	dial(t, ln.Addr())
-	c := recv(t, opened, "OnOpen")
+	c, _ := echoConn(t, r)
 	spinUntil(t, "no eventfd write pending", func() bool { return p.wakeup.Load() == 0 })
 
 	ran := make(chan string, 2)
