@@ -34,6 +34,11 @@ type Conn struct {
 	idleT      *Timer
 	timers     []*Timer // armed by AfterFunc, stopped when the connection ends
 	budgetIdx  int      // position in loop.budget.paused while stBudget is set
+	// sendErr is the error of a WriteDirect's system call. The kernel
+	// reports a connection's error (a reset, say) once: the write took it,
+	// so later writes fail with EPIPE and reads find a plain EOF. The
+	// connection closes with it at its next flush, or in place of EOF.
+	sendErr error
 
 	sched  atomic.Bool  // a service pass is pending: Write need not wake the loop
 	ref    fdref.Ref    // keeps fd open for Control and LocalAddrPort

@@ -1,5 +1,7 @@
 package reactor
 
+import "github.com/usocket-go/usocket/internal/unix"
+
 // WriteDirect is Write for the connection's own callbacks: when nothing is
 // queued it writes b to the socket at once, without copying it, and queues
 // (copies) only what the kernel did not take. An echo of a 64 KiB read
@@ -29,11 +31,15 @@ func (c *Conn) WriteDirect(b []byte) (int, error) {
 	case queued || !c.wq.empty() || c.state&stClosed != 0:
 		return c.write(b) // behind what is already queued
 	}
-	// An error here shows again when the queued rest is flushed, and closes
-	// the connection there in the usual way.
-	n, _ := c.sysWrite(b)
+	// On an error the rest is queued as usual and the connection closes
+	// with the error at its next flush (sendErr): the error itself, since
+	// the kernel may not report it again.
+	n, err := c.sysWrite(b)
 	if n < 0 {
 		n = 0
+	}
+	if err != nil && err != unix.EAGAIN && err != unix.EINTR {
+		c.sendErr = wrapSyscall("write", err)
 	}
 	if n > 0 {
 		c.loop.stats.bytesWritten.Add(uint64(n))

@@ -96,6 +96,8 @@ func (c *Conn) read() {
 		c.sched.Store(true)
 		c.callData(buf[:n])
 		c.service()
+	case err == nil && c.sendErr != nil: // n == 0 only because a write took the error
+		c.closeNow(c.sendErr)
 	case err == nil: // n == 0: the peer's FIN
 		c.state |= stPeerEOF
 		if c.state&stClosing != 0 && c.wq.empty() {
@@ -185,6 +187,10 @@ func (c *Conn) takeOutput() int {
 // pass. Without hold, such requests schedule a task as from anywhere else.
 func (c *Conn) flush(hold bool) (owed bool) {
 	if !c.wq.empty() {
+		if c.sendErr != nil {
+			c.closeNow(c.sendErr)
+			return false
+		}
 		n, fromFile, err := c.sysSend()
 		if n > 0 {
 			c.queued.Add(int64(-n))
