@@ -22,16 +22,10 @@ import (
 // readiness event.
 func TestWriteDirectKeepsTheReset(t *testing.T) {
 	r, _ := newTestReactor(t, WithLoops(1))
-	opened := make(chan *Conn, 1)
-	closed := make(chan error, 1)
-	eof := make(chan struct{}, 1)
-	h := echo()
-	h.open = func(c *Conn) { opened <- c }
-	h.eof = func(*Conn) { eof <- struct{}{} }
-	h.close = func(_ *Conn, err error) { closed <- err }
-	ln := listen(t, r, h)
+	h := reportingEcho()
+	ln := listen(t, r, h.funcs)
 	peer := dial(t, ln.Addr())
-	c := recv(t, opened, "OnOpen")
+	c := recv(t, h.opened, "OnOpen")
 
 	running, reset := make(chan struct{}), make(chan struct{})
 	wrote := make(chan error, 1)
@@ -63,9 +57,9 @@ func TestWriteDirectKeepsTheReset(t *testing.T) {
 	if err := recv(t, wrote, "WriteDirect"); err != nil {
 		t.Fatalf("WriteDirect = %v; want nil (it queued the rest: errors come in OnClose)", err)
 	}
-	err := recv(t, closed, "OnClose")
+	err := recv(t, h.closed, "OnClose")
 	select {
-	case <-eof:
+	case <-h.eof:
 		t.Errorf("OnEOF came: the peer reset the connection, it did not close it")
 	default:
 	}

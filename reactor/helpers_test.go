@@ -202,6 +202,23 @@ func echoConn(t *testing.T, r *Reactor) (*Conn, *net.TCPConn) {
 	return recv(t, opened, "OnOpen"), cc
 }
 
+// reporting is an echo handler that reports OnOpen, OnEOF and OnClose on
+// its channels.
+type reporting struct {
+	*funcs
+	opened chan *Conn
+	eof    chan struct{}
+	closed chan error
+}
+
+func reportingEcho() *reporting {
+	r := &reporting{funcs: echo(), opened: make(chan *Conn, 1), eof: make(chan struct{}, 1), closed: make(chan error, 1)}
+	r.open = func(c *Conn) { r.opened <- c }
+	r.funcs.eof = func(*Conn) { r.eof <- struct{}{} }
+	r.close = func(_ *Conn, err error) { r.closed <- err }
+	return r
+}
+
 func echoData(c *Conn, b []byte) { _, _ = c.Write(b) }
 
 func echo() *funcs { return &funcs{data: echoData} }
