@@ -1,7 +1,5 @@
 package reactor
 
-import "github.com/usocket-go/usocket/internal/unix"
-
 // WriteDirect is Write for the connection's own callbacks: when nothing is
 // queued it writes b to the socket at once, without copying it, and queues
 // (copies) only what the kernel did not take. An echo of a 64 KiB read
@@ -38,7 +36,7 @@ func (c *Conn) WriteDirect(b []byte) (int, error) {
 	if n < 0 {
 		n = 0
 	}
-	if err != nil && err != unix.EAGAIN && err != unix.EINTR {
+	if writeFailed(err) {
 		c.sendErr = wrapSyscall("write", err)
 	}
 	if n > 0 {

@@ -178,6 +178,10 @@ func (c *Conn) takeOutput() int {
 	return p + n
 }
 
+// writeFailed reports whether a write's error ends the connection: any
+// but "try again later".
+func writeFailed(err error) bool { return err != nil && err != unix.EAGAIN && err != unix.EINTR }
+
 // flush writes what it can, then settles water marks, pending shutdowns and
 // poller interest. With hold set, a WriteNotifier it calls runs with the
 // connection's service pass marked pending, so what the notifier asks
@@ -199,7 +203,7 @@ func (c *Conn) flush(hold bool) (owed bool) {
 			}
 			c.touch()
 		}
-		if err != nil && err != unix.EAGAIN && err != unix.EINTR {
+		if writeFailed(err) {
 			c.closeNow(wrapSyscall("write", err))
 			return false
 		}
