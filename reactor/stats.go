@@ -45,6 +45,10 @@ type LoopStats struct {
 	// backstop; Linux backend only). A take-back that finds the borrower
 	// saw to all of that already lends the loop again at once.
 	Reclaims uint64
+	// WakeFailures counts the eventfd writes that failed to wake the loop
+	// for a queued task (which still runs: the next task queued wakes the
+	// loop again). It should stay 0; see loop.trigger.
+	WakeFailures uint64
 }
 
 // CloseCounts counts closed connections by cause.
@@ -72,6 +76,7 @@ type loopStats struct {
 	local, peerEOF, reset, errs   atomic.Uint64
 	idle, linger, aborts, panicCl atomic.Uint64
 	stopped                       atomic.Uint64
+	wakeFailures                  atomic.Uint64
 }
 
 // Stats returns a snapshot of the reactor's counters. It is cheap: it
@@ -108,6 +113,7 @@ func (l *loop) snapshot() LoopStats {
 		StallRescues:   l.poller.stallRescues(),
 		Borrows:        l.poller.borrows.Load(),
 		Reclaims:       l.poller.reclaims.Load(),
+		WakeFailures:   st.wakeFailures.Load(),
 	}
 }
 
@@ -127,6 +133,7 @@ func (t *LoopStats) add(s LoopStats) {
 	t.StallRescues += s.StallRescues
 	t.Borrows += s.Borrows
 	t.Reclaims += s.Reclaims
+	t.WakeFailures += s.WakeFailures
 }
 
 func (t *CloseCounts) add(s CloseCounts) {
